@@ -1,0 +1,66 @@
+/** Activation fused into a kernel's epilogue. */
+export type Activation = 'linear' | 'relu' | 'relu6';
+
+/** Options of {@link NativeKernels.gemm}. */
+export interface GemmOptions {
+  /** A is stored k×m (op(A) = Aᵀ). */
+  transA?: boolean;
+  /** B is stored n×k (op(B) = Bᵀ). */
+  transB?: boolean;
+  /** C += op(A)·op(B) instead of C = …; cannot be combined with bias or activation. */
+  accumulate?: boolean;
+  /** Added to every row of C (length n). */
+  bias?: Float32Array | null;
+  activation?: Activation;
+}
+
+/**
+ * An NHWC convolution. Filters are HWIO: [filterH, filterW, inC, outC]; for
+ * depthwise [filterH, filterW, inC, multiplier] with outC = inC·multiplier.
+ * padTop/padLeft are the explicit padding before the first row/column (SAME
+ * padding is expressed through them and outH/outW).
+ */
+export interface ConvShape {
+  batch: number; inH: number; inW: number; inC: number;
+  outH: number; outW: number; outC: number;
+  filterH: number; filterW: number;
+  strideH: number; strideW: number;
+  dilationH: number; dilationW: number;
+  padTop: number; padLeft: number;
+}
+
+/** An NHWC pooling window (channels are pooled independently). */
+export interface PoolShape {
+  batch: number; inH: number; inW: number; channels: number;
+  outH: number; outW: number;
+  filterH: number; filterW: number;
+  strideH: number; strideW: number;
+  padTop: number; padLeft: number;
+}
+
+/** The addon's exports. Every kernel writes into the output array it is given. */
+export interface NativeKernels {
+  /** The instruction-set path in use: 'ref' | 'avx2' | 'avx512'. */
+  isa(): string;
+  /** The paths this CPU can run (LITE_ISA may force any of them). */
+  availableIsas(): string[];
+  numThreads(): number;
+  cpuFeatures(): { avx2Fma: boolean; avx512: boolean; avx512Vnni: boolean; avxVnni: boolean; avx512Vpopcntdq: boolean };
+  /** C[m,n] = act(op(A)·op(B) + bias), row-major. */
+  gemm(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, options?: GemmOptions): void;
+  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: ConvShape, activation?: Activation): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: ConvShape): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: ConvShape): void;
+  depthwiseConv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: ConvShape, activation?: Activation): void;
+  depthwiseConv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, shape: ConvShape): void;
+  depthwiseConv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, shape: ConvShape): void;
+  maxPool(x: Float32Array, y: Float32Array, shape: PoolShape): void;
+  /** dx = gradient of maxPool at x (ties: the first maximum in window order gets it). */
+  maxPoolBackprop(dy: Float32Array, x: Float32Array, dx: Float32Array, shape: PoolShape): void;
+  /** Averages over the window's in-bounds elements (padding excluded). */
+  avgPool(x: Float32Array, y: Float32Array, shape: PoolShape): void;
+  avgPoolBackprop(dy: Float32Array, dx: Float32Array, shape: PoolShape): void;
+}
+
+declare const native: NativeKernels;
+export default native;

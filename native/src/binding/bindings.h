@@ -1,0 +1,19 @@
+// Every function the addon exports; each validates its arguments (args.h).
+#pragma once
+#include <napi.h>
+
+namespace lite::binding {
+
+Napi::Value Gemm(const Napi::CallbackInfo& info);
+Napi::Value Conv2d(const Napi::CallbackInfo& info);
+Napi::Value Conv2dBackpropInput(const Napi::CallbackInfo& info);
+Napi::Value Conv2dBackpropFilter(const Napi::CallbackInfo& info);
+Napi::Value DepthwiseConv2d(const Napi::CallbackInfo& info);
+Napi::Value DepthwiseConv2dBackpropInput(const Napi::CallbackInfo& info);
+Napi::Value DepthwiseConv2dBackpropFilter(const Napi::CallbackInfo& info);
+Napi::Value MaxPool(const Napi::CallbackInfo& info);
+Napi::Value MaxPoolBackprop(const Napi::CallbackInfo& info);
+Napi::Value AvgPool(const Napi::CallbackInfo& info);
+Napi::Value AvgPoolBackprop(const Napi::CallbackInfo& info);
+
+}  // namespace lite::binding

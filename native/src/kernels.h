@@ -1,0 +1,61 @@
+// The kernel interface every instruction-set path implements. Kernels take raw
+// pointers and assume valid arguments: the binding layer validates everything.
+#pragma once
+#include <cstdint>
+
+namespace lite {
+
+enum class Activation : int32_t { Linear = 0, Relu = 1, Relu6 = 2 };
+
+// C[m,n] = act(op(A)·op(B) + bias) (or C += op(A)·op(B) when accumulate).
+// Row-major. op(A) is m×k: A is m×k, or k×m when trans_a. op(B) is k×n: B is k×n,
+// or n×k when trans_b. bias (length n) and the activation apply only when
+// accumulate is false.
+struct GemmArgs {
+  int64_t m, n, k;
+  const float* a;
+  const float* b;
+  float* c;
+  bool trans_a, trans_b, accumulate;
+  const float* bias;  // may be null
+  Activation act;
+};
+
+// Shapes of an NHWC convolution (also depthwise: out_c = in_c * multiplier).
+// Filters are HWIO: [filter_h, filter_w, in_c, out_c] (depthwise: [fh, fw, in_c, mult]).
+struct ConvShape {
+  int64_t batch, in_h, in_w, in_c, out_h, out_w, out_c;
+  int64_t filter_h, filter_w, stride_h, stride_w, dilation_h, dilation_w;
+  int64_t pad_top, pad_left;
+};
+
+// Shapes of an NHWC 2-D pooling window.
+struct PoolShape {
+  int64_t batch, in_h, in_w, channels, out_h, out_w;
+  int64_t filter_h, filter_w, stride_h, stride_w, pad_top, pad_left;
+};
+
+// One table of function pointers per instruction-set path.
+struct KernelTable {
+  const char* name;
+  void (*gemm_f32)(const GemmArgs&);
+  void (*depthwise_forward)(const ConvShape&, const float* x, const float* w, const float* bias,
+                            Activation act, float* y);
+  void (*depthwise_backprop_input)(const ConvShape&, const float* dy, const float* w, float* dx);
+  void (*depthwise_backprop_filter)(const ConvShape&, const float* x, const float* dy, float* dw);
+  void (*max_pool)(const PoolShape&, const float* x, float* y);
+  void (*max_pool_backprop)(const PoolShape&, const float* dy, const float* x, float* dx);
+  void (*avg_pool)(const PoolShape&, const float* x, float* y);
+  void (*avg_pool_backprop)(const PoolShape&, const float* dy, float* dx);
+};
+
+// The path chosen once at load (best the CPU has, or LITE_ISA's).
+const KernelTable& kernels();
+
+// Convolutions are im2col/col2im around the chosen path's GEMM (conv/conv.cc).
+void conv2d_forward(const ConvShape&, const float* x, const float* w, const float* bias,
+                    Activation act, float* y);
+void conv2d_backprop_input(const ConvShape&, const float* dy, const float* w, float* dx);
+void conv2d_backprop_filter(const ConvShape&, const float* x, const float* dy, float* dw);
+
+}  // namespace lite

@@ -1,0 +1,20 @@
+import type { Kernels } from '../types.js';
+import { gemm } from './gemm.js';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
+import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './depthwise.js';
+import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from './pool.js';
+
+/** The TypeScript reference kernels: the test oracle, and the fallback without the addon. */
+export const reference: Kernels = {
+  gemm,
+  conv2d,
+  conv2dBackpropInput,
+  conv2dBackpropFilter,
+  depthwiseConv2d,
+  depthwiseConv2dBackpropInput,
+  depthwiseConv2dBackpropFilter,
+  maxPool,
+  maxPoolBackprop,
+  avgPool,
+  avgPoolBackprop,
+};
