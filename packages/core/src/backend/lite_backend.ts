@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+// tfjs-core alone registers no gradients (the tfjs bundle does); training needs them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { convKernels } from './kernels/conv.js';
+import { depthwiseKernels } from './kernels/depthwise.js';
+import { matMulKernels } from './kernels/matmul.js';
+import { poolKernels } from './kernels/pool.js';
+
+/** The backend's name in tf.setBackend / tf.getBackend. */
+export const LITE_BACKEND = 'lite';
+
+/**
+ * tfjs's CPU backend with its hot kernels on lite's native kernels. Tensor
+ * storage is the CPU backend's own Float32Arrays, read and written in place.
+ */
+export class MathBackendLite extends MathBackendCPU {
+  constructor() {
+    super();
+    // The CPU backend's first write prints an "install tfjs-node" banner; this backend is the answer to it.
+    (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+}
+
+/** The kernels this backend runs natively; every other kernel is the `cpu` one. */
+export const liteKernels: tf.KernelConfig[] = [...matMulKernels, ...convKernels, ...depthwiseKernels, ...poolKernels];
+
+let registered = false;
+
+/**
+ * Registers the `lite` backend (once): a copy of every `cpu` kernel, with the
+ * hot ones overridden. Its priority sits above `cpu` and below tfjs-node's.
+ */
+export function registerLiteBackend(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerBackend(LITE_BACKEND, () => new MathBackendLite(), 2);
+  const overridden = new Set(liteKernels.map((k) => k.kernelName));
+  for (const config of tf.getKernelsForBackend('cpu')) {
+    if (!overridden.has(config.kernelName)) tf.registerKernel({ ...config, backendName: LITE_BACKEND });
+  }
+  for (const config of liteKernels) tf.registerKernel(config);
+}
