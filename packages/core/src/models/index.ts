@@ -1,0 +1,2 @@
+export * from './zoo.js';
+export { SeededInit, type LayerInit } from './init.js';
