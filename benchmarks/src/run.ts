@@ -1,0 +1,88 @@
+// `npm run bench` — lite's benchmark suite.
+//   node dist/run.js [--only gemm|train] [--quick] [--name NAME]
+// Prints tables on stdout, progress on stderr, and writes
+// results/<NAME>.json and .md (NAME defaults to the selection, e.g. "all", "gemm-quick").
+import { cpus, platform, release } from 'node:os';
+import { runGemm, type GemmResult } from './gemm.js';
+import { gemmTable, trainTable } from './report.js';
+import { writeResults } from './results.js';
+import { toMarkdown, toText, type Table } from './table.js';
+import { runTrain, type TrainResult } from './train.js';
+
+interface Args {
+  only: 'gemm' | 'train' | undefined;
+  quick: boolean;
+  name: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  let only: Args['only'];
+  let quick = false;
+  let name: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--only') {
+      const v = argv[++i];
+      if (v !== 'gemm' && v !== 'train') usage(`--only takes gemm or train, not ${v ?? 'nothing'}`);
+      only = v;
+    } else if (a === '--name') {
+      name = argv[++i];
+      if (!name || !/^[\w.-]+$/.test(name)) usage('--name takes a file-name-safe word');
+    } else if (a === '--help' || a === '-h') usage();
+    else usage(`unknown argument ${a}`);
+  }
+  return { only, quick, name: name ?? `${only ?? 'all'}${quick ? '-quick' : ''}` };
+}
+
+function usage(error?: string): never {
+  if (error) process.stderr.write(`bench: ${error}\n`);
+  process.stderr.write('usage: node dist/run.js [--only gemm|train] [--quick] [--name NAME]\n');
+  process.exit(error ? 2 : 0);
+}
+
+const progress = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    os: `${platform()} ${release()}`,
+    node: process.version,
+  };
+  const tables: Table[] = [];
+  let gemm: GemmResult | undefined;
+  let train: TrainResult | undefined;
+
+  if (args.only !== 'train') {
+    gemm = await runGemm({ quick: args.quick, progress });
+    tables.push(gemmTable(gemm));
+    process.stdout.write(`\n${toText(tables.at(-1)!)}\n`);
+  }
+  if (args.only !== 'gemm') {
+    train = await runTrain({ quick: args.quick, progress });
+    tables.push(trainTable(train));
+    process.stdout.write(`\n${toText(tables.at(-1)!)}\n`);
+  }
+
+  const command = `node benchmarks/dist/run.js ${process.argv.slice(2).join(' ')}`.trim();
+  const date = new Date().toISOString();
+  const markdown = [
+    `# lite benchmarks: ${args.name}`,
+    '',
+    `${date} · ${machine.cpu}, ${machine.cores} cores · ${machine.os} · Node ${machine.node}`,
+    '',
+    `Reproduce: \`${command}\` (or \`npm run bench\` at the root for the full suite).`,
+    'The machine is shared: figures are medians, compare ratios within one run.',
+    '',
+    ...tables.flatMap((t) => [toMarkdown(t), '']),
+  ].join('\n');
+  const files = writeResults(args.name, { name: args.name, date, command, machine, quick: args.quick, gemm, train }, markdown);
+  progress(`wrote ${files.join(' and ')}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
