@@ -153,6 +153,30 @@ describe(`lite backend vs cpu (${kernelInfo().isa})`, () => {
     }
   });
 
+  it('fast-path elementwise kernels: same shape, per-channel vector, scalar, either side', async () => {
+    const pairs: [number[], number[]][] = [
+      [[4, 5, 3], [4, 5, 3]], [[4, 5, 3], [3]], [[3], [4, 5, 3]], [[4, 5, 3], [1, 1, 3]],
+      [[4, 5, 3], []], [[], [6, 2]], [[4, 5, 3], [5, 1]], [[2, 3], [2, 1]],
+    ];
+    for (const [a, b] of pairs) {
+      await compare(`add ${a} ${b}`, (x, y) => tf.add(x, y), [a, b]);
+      await compare(`sub ${a} ${b}`, (x, y) => tf.sub(x, y), [a, b]);
+      await compare(`mul ${a} ${b}`, (x, y) => tf.mul(x, y), [a, b]);
+    }
+    await compare('relu', (x) => tf.relu(x), [[7, 9]]);
+    await compare('step', (x) => tf.step(x, 0.25), [[7, 9]], false);
+    await tf.setBackend(LITE_BACKEND);
+    expect(Array.from(tf.relu(tf.tensor([NaN, -1, 2])).dataSync())).toEqual([NaN, 0, 2]);
+    expect(Array.from(tf.step(tf.tensor([NaN, -1, 2]), 0.5).dataSync())).toEqual([NaN, 0.5, 1]);
+    expect(tf.add(tf.tensor([1, 2], [2], 'int32'), tf.tensor([3, 4], [2], 'int32')).dtype).toBe('int32');
+  });
+
+  it('fast-path sum over leading, trailing and other axes', async () => {
+    for (const [axis, keepDims] of [[[0, 1, 2], false], [0, true], [[2, 3], false], [-1, true], [1, false], [[0, 2], false], [null, false]] as const) {
+      await compare(`sum ${axis} ${keepDims}`, (x) => tf.sum(x, axis as number | number[] | null, keepDims), [[3, 4, 5, 6]]);
+    }
+  });
+
   it('a training step of a small CNN matches cpu', async () => {
     const net = (x: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor, w3: tf.Tensor) => {
       const c1 = tf.maxPool(tf.relu(tf.conv2d(x as tf.Tensor4D, w1 as tf.Tensor4D, 1, 'valid')), 2, 2, 'valid');

@@ -4,8 +4,10 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { convKernels } from './kernels/conv.js';
 import { depthwiseKernels } from './kernels/depthwise.js';
+import { elementwiseKernels } from './kernels/elementwise.js';
 import { matMulKernels } from './kernels/matmul.js';
 import { poolKernels } from './kernels/pool.js';
+import { reduceKernels } from './kernels/reduce.js';
 
 /** The backend's name in tf.setBackend / tf.getBackend. */
 export const LITE_BACKEND = 'lite';
@@ -25,6 +27,9 @@ export class MathBackendLite extends MathBackendCPU {
 /** The kernels this backend runs natively; every other kernel is the `cpu` one. */
 export const liteKernels: tf.KernelConfig[] = [...matMulKernels, ...convKernels, ...depthwiseKernels, ...poolKernels];
 
+/** Training's small per-element kernels, in tight typed-array loops rather than cpu's generic broadcasting. */
+export const fastPathKernels: tf.KernelConfig[] = [...elementwiseKernels, ...reduceKernels];
+
 let registered = false;
 
 /**
@@ -35,9 +40,10 @@ export function registerLiteBackend(): void {
   if (registered) return;
   registered = true;
   tf.registerBackend(LITE_BACKEND, () => new MathBackendLite(), 2);
-  const overridden = new Set(liteKernels.map((k) => k.kernelName));
+  const own = [...liteKernels, ...fastPathKernels];
+  const overridden = new Set(own.map((k) => k.kernelName));
   for (const config of tf.getKernelsForBackend('cpu')) {
     if (!overridden.has(config.kernelName)) tf.registerKernel({ ...config, backendName: LITE_BACKEND });
   }
-  for (const config of liteKernels) tf.registerKernel(config);
+  for (const config of own) tf.registerKernel(config);
 }

@@ -1,0 +1,55 @@
+import {
+  Sum, backend_util, util,
+  type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { allFloat32, cpuKernel, output, values, type KernelArgs } from '../tensor_data.js';
+
+const cpuSum = cpuKernel(Sum);
+
+/** [outer, inner] when the reduced axes are a leading or a trailing run of the shape. */
+function contiguousSplit(shape: number[], axes: number[]): { outer: number; inner: number; leading: boolean } | undefined {
+  const sorted = [...axes].sort((p, q) => p - q);
+  const rank = shape.length;
+  const isPrefix = sorted.every((axis, i) => axis === i);
+  const isSuffix = sorted.every((axis, i) => axis === rank - sorted.length + i);
+  if (!isPrefix && !isSuffix) return undefined;
+  const split = isPrefix ? sorted.length : rank - sorted.length;
+  return {
+    outer: util.sizeFromShape(shape.slice(0, split)),
+    inner: util.sizeFromShape(shape.slice(split)),
+    leading: isPrefix,
+  };
+}
+
+// Sum over leading axes is the bias gradient of every conv and dense layer;
+// tfjs cpu transposes the whole tensor first. Accumulates in float64 as tfjs does.
+function sum(args: KernelArgs<{ x: TensorInfo }, SumAttrs>): TensorInfo {
+  const { x } = args.inputs;
+  const axes = util.parseAxisParam(args.attrs.axis, x.shape);
+  const split = allFloat32(x) && axes.length > 0 ? contiguousSplit(x.shape, axes) : undefined;
+  if (!split) return cpuSum(args as never) as TensorInfo;
+  const xv = values(args.backend, x);
+  const { outer, inner, leading } = split;
+  let out: Float32Array;
+  if (leading) {
+    const acc = new Float64Array(inner);
+    for (let r = 0; r < outer; r++) {
+      const base = r * inner;
+      for (let c = 0; c < inner; c++) acc[c] += xv[base + c];
+    }
+    out = Float32Array.from(acc);
+  } else {
+    out = new Float32Array(outer);
+    for (let r = 0; r < outer; r++) {
+      let s = 0;
+      const base = r * inner;
+      for (let c = 0; c < inner; c++) s += xv[base + c];
+      out[r] = s;
+    }
+  }
+  const [reducedShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
+  const shape = args.attrs.keepDims ? backend_util.expandShapeToKeepDim(reducedShape, axes) : reducedShape;
+  return output(args.backend, shape, out);
+}
+
+export const reduceKernels: KernelConfig[] = [{ kernelName: Sum, backendName: 'lite', kernelFunc: sum as unknown as KernelFunc }];
