@@ -1,0 +1,3 @@
+export { writeFilesAtomic } from './atomic.js';
+export { MODEL_JSON, WEIGHTS_BIN, fileHandler } from './file_handler.js';
+export { loadModel, saveModel } from './model_io.js';
