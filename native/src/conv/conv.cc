@@ -1,0 +1,256 @@
+// NHWC convolutions as GEMMs. Output pixel m (batch-major) has an im2col row
+// cols[m, (wR·fw + wC)·inC + c] = x[b, xR, xC, c] (zero where the tap is in
+// the padding), so with K = fh·fw·inC and N = outC:
+//   forward:          y[M,N]  = cols[M,K] · W[K,N]   (+bias, act in the GEMM epilogue)
+//   backprop input:   dcols   = dy[M,N] · Wᵀ, scatter-added back by col2im
+//   backprop filter:  dW[K,N] = colsᵀ · dy
+// The pixels are split into one part per thread; each part walks its pixels in
+// tiles small enough to stay in L2 and calls the GEMM serially, so im2col, GEMM
+// and col2im all run in parallel with one barrier. With too few pixels to split,
+// one part runs on the calling thread and the GEMM threads itself instead.
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "../kernels.h"
+#include "../runtime/thread_pool.h"
+
+namespace lite {
+namespace {
+
+constexpr int64_t kPartTileFloats = int64_t{1} << 16;    // 256 KB of cols per thread tile (L2)
+constexpr int64_t kSingleTileFloats = int64_t{1} << 20;  // 4 MB when one threaded GEMM does the work
+constexpr int64_t kMinPartMacs = int64_t{1} << 18;       // below this a part is not worth a thread
+constexpr int64_t kMaxPartialFloats = int64_t{1} << 22;  // 16 MB of per-part filter gradients
+
+int64_t filter_k(const ConvShape& s) { return s.filter_h * s.filter_w * s.in_c; }
+int64_t pixels(const ConvShape& s) { return s.batch * s.out_h * s.out_w; }
+
+// A 1×1, stride-1, unpadded conv whose output grid is its input grid: x is already cols.
+bool pointwise(const ConvShape& s) {
+  return s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
+         s.pad_left == 0 && s.out_h == s.in_h && s.out_w == s.in_w;
+}
+
+// Per-calling-thread scratch that persists across calls (no page faults per conv).
+// Allocated outside parallel regions, so a failed allocation reaches the binding.
+float* scratch(int slot, int64_t floats) {
+  thread_local std::vector<float> buffers[2];
+  std::vector<float>& b = buffers[slot];
+  if (static_cast<int64_t>(b.size()) < floats) b.resize(static_cast<size_t>(floats));
+  return b.data();
+}
+
+// How many parts to split `units` into (1 = let the GEMM thread itself). macs
+// is a double as m·k·n may pass int64 for shapes the binding accepts.
+int64_t parts_for(int64_t units, double macs) {
+  const int64_t threads = num_threads();
+  if (units < threads) return 1;
+  return static_cast<int64_t>(std::clamp<double>(macs / kMinPartMacs, 1, threads));
+}
+
+// Runs fn(begin, end, part) over `parts` equal slices of [0, units).
+template <class Fn>
+void run_parts(int64_t parts, int64_t units, const Fn& fn) {
+  if (parts <= 1) {
+    fn(int64_t{0}, units, int64_t{0});
+    return;
+  }
+  parallel_for(parts, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) fn(units * p / parts, units * (p + 1) / parts, p);
+  });
+}
+
+// Pixel m's (b, yR, yC), advanced one pixel at a time.
+struct Pixel {
+  int64_t b, y_r, y_c;
+  Pixel(const ConvShape& s, int64_t m)
+      : b(m / (s.out_h * s.out_w)), y_r(m / s.out_w % s.out_h), y_c(m % s.out_w) {}
+  void next(const ConvShape& s) {
+    if (++y_c < s.out_w) return;
+    y_c = 0;
+    if (++y_r < s.out_h) return;
+    y_r = 0;
+    ++b;
+  }
+};
+
+// Calls tap(wR·fw + wC, input pixel index or -1 when in the padding) for each tap of pixel p.
+template <class Tap>
+inline void for_each_tap(const ConvShape& s, const Pixel& p, const Tap& tap) {
+  const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
+  for (int64_t w_r = 0; w_r < s.filter_h; ++w_r) {
+    const int64_t x_r = p.y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
+    const bool row_in = x_r >= 0 && x_r < s.in_h;
+    for (int64_t w_c = 0; w_c < s.filter_w; ++w_c) {
+      const int64_t x_c = x_c0 + w_c * s.dilation_w;
+      const bool in = row_in && x_c >= 0 && x_c < s.in_w;
+      tap(w_r * s.filter_w + w_c, in ? (p.b * s.in_h + x_r) * s.in_w + x_c : int64_t{-1});
+    }
+  }
+}
+
+// cols rows for pixels [m0, m1). A row of taps that lies wholly inside the input
+// (dilation 1) is one contiguous run of fw·inC floats in x, copied at once.
+void im2col_serial(const ConvShape& s, const float* x, int64_t m0, int64_t m1, float* cols) {
+  const int64_t k = filter_k(s), run = s.filter_w * s.in_c;
+  Pixel p(s, m0);
+  for (int64_t m = m0; m < m1; ++m, p.next(s)) {
+    float* dst = cols + (m - m0) * k;
+    const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
+    if (s.dilation_w == 1 && x_c0 >= 0 && x_c0 + s.filter_w <= s.in_w) {
+      for (int64_t w_r = 0; w_r < s.filter_h; ++w_r, dst += run) {
+        const int64_t x_r = p.y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
+        if (x_r < 0 || x_r >= s.in_h)
+          std::fill_n(dst, run, 0.f);
+        else
+          std::copy_n(x + ((p.b * s.in_h + x_r) * s.in_w + x_c0) * s.in_c, run, dst);
+      }
+      continue;
+    }
+    for_each_tap(s, p, [&](int64_t t, int64_t at) {
+      if (at < 0)
+        std::fill_n(dst + t * s.in_c, s.in_c, 0.f);
+      else
+        std::copy_n(x + at * s.in_c, s.in_c, dst + t * s.in_c);
+    });
+  }
+}
+
+// im2col, split over the pool (serial when already inside a part).
+void im2col(const ConvShape& s, const float* x, int64_t m0, int64_t m1, float* cols) {
+  const int64_t k = filter_k(s);
+  parallel_for(m1 - m0, [&](int64_t a, int64_t b) { im2col_serial(s, x, m0 + a, m0 + b, cols + a * k); });
+}
+
+// dx += col2im(dcols) for pixels [m0, m1); the caller owns the images they touch.
+void col2im_serial(const ConvShape& s, const float* dcols, int64_t m0, int64_t m1, float* dx) {
+  const int64_t k = filter_k(s), c = s.in_c;
+  Pixel p(s, m0);
+  for (int64_t m = m0; m < m1; ++m, p.next(s)) {
+    const float* src = dcols + (m - m0) * k;
+    for_each_tap(s, p, [&](int64_t t, int64_t at) {
+      if (at < 0) return;
+      float* d = dx + at * c;
+      const float* v = src + t * c;
+      for (int64_t i = 0; i < c; ++i) d[i] += v[i];
+    });
+  }
+}
+
+// col2im split over the images that [m0, m1) touches (images never share dx).
+void col2im(const ConvShape& s, const float* dcols, int64_t m0, int64_t m1, float* dx) {
+  const int64_t per_image = s.out_h * s.out_w, b0 = m0 / per_image, b1 = (m1 - 1) / per_image + 1;
+  parallel_for(b1 - b0, [&](int64_t a, int64_t b) {
+    const int64_t lo = std::max(m0, (b0 + a) * per_image), hi = std::min(m1, (b0 + b) * per_image);
+    col2im_serial(s, dcols + (lo - m0) * filter_k(s), lo, hi, dx);
+  });
+}
+
+GemmArgs gemm_args(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
+  GemmArgs g{};
+  g.m = m;
+  g.n = n;
+  g.k = k;
+  g.a = a;
+  g.b = b;
+  g.c = c;
+  g.act = Activation::Linear;
+  return g;
+}
+
+// Pixels per tile: at least one pixel, else what fits the tile budget.
+int64_t tile_pixels(int64_t parts, int64_t k) {
+  return std::max<int64_t>(1, (parts > 1 ? kPartTileFloats : kSingleTileFloats) / k);
+}
+
+}  // namespace
+
+void conv2d_forward(const ConvShape& s, const float* x, const float* w, const float* bias, Activation act,
+                    float* y) {
+  const int64_t m = pixels(s), k = filter_k(s), n = s.out_c;
+  if (pointwise(s)) {
+    GemmArgs g = gemm_args(m, n, k, x, w, y);
+    g.bias = bias;
+    g.act = act;
+    kernels().gemm_f32(g);
+    return;
+  }
+  const int64_t parts = parts_for(m, double(m) * k * n), tile = tile_pixels(parts, k);
+  float* const work = scratch(0, parts * std::min(tile, m) * k);
+  run_parts(parts, m, [&](int64_t m0, int64_t m1, int64_t part) {
+    float* cols = work + part * std::min(tile, m) * k;
+    for (int64_t a = m0; a < m1; a += tile) {
+      const int64_t b = std::min(m1, a + tile);
+      im2col(s, x, a, b, cols);
+      GemmArgs g = gemm_args(b - a, n, k, cols, w, y + a * n);
+      g.bias = bias;
+      g.act = act;
+      kernels().gemm_f32(g);
+    }
+  });
+}
+
+void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx) {
+  const int64_t m = pixels(s), k = filter_k(s), n = s.out_c;
+  if (pointwise(s)) {
+    GemmArgs g = gemm_args(m, k, n, dy, w, dx);
+    g.trans_b = true;
+    kernels().gemm_f32(g);
+    return;
+  }
+  // Parts own whole images, so their col2im scatters never meet.
+  const int64_t per_image = s.out_h * s.out_w, image_floats = s.in_h * s.in_w * s.in_c;
+  const int64_t parts = parts_for(s.batch, double(m) * k * n), tile = tile_pixels(parts, k);
+  const int64_t part_tile = std::min(tile, parts > 1 ? (s.batch / parts + 1) * per_image : m);
+  float* const work = scratch(0, parts * part_tile * k);
+  run_parts(parts, s.batch, [&](int64_t b0, int64_t b1, int64_t part) {
+    float* dcols = work + part * part_tile * k;
+    if (parts > 1) std::fill(dx + b0 * image_floats, dx + b1 * image_floats, 0.f);
+    else parallel_for(b1 - b0, [&](int64_t a, int64_t b) { std::fill(dx + a * image_floats, dx + b * image_floats, 0.f); });
+    for (int64_t a = b0 * per_image; a < b1 * per_image; a += tile) {
+      const int64_t b = std::min(b1 * per_image, a + tile);
+      GemmArgs g = gemm_args(b - a, k, n, dy + a * n, w, dcols);
+      g.trans_b = true;
+      kernels().gemm_f32(g);
+      col2im(s, dcols, a, b, dx);
+    }
+  });
+}
+
+void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
+  const int64_t m = pixels(s), k = filter_k(s), n = s.out_c;
+  const bool direct = pointwise(s);
+  // Each part sums its pixels into its own dW (part 0 straight into dw), then
+  // the parts are added up; too large a filter for that lets the GEMM thread.
+  int64_t parts = parts_for(m, double(m) * k * n);
+  if ((parts - 1) * k * n > kMaxPartialFloats) parts = 1;
+  const int64_t tile = tile_pixels(parts, k), part_tile = direct ? 0 : std::min(tile, m);
+  float* const work = scratch(0, parts * part_tile * k);
+  float* const partials = scratch(1, (parts - 1) * k * n);
+  run_parts(parts, m, [&](int64_t m0, int64_t m1, int64_t part) {
+    float* out = part == 0 ? dw : partials + (part - 1) * k * n;
+    float* cols = work + part * part_tile * k;
+    for (int64_t a = m0; a < m1; a += tile) {
+      const int64_t b = std::min(m1, a + tile);
+      const float* src = direct ? x + a * k : cols;
+      if (!direct) im2col(s, x, a, b, cols);
+      GemmArgs g = gemm_args(k, n, b - a, src, dy + a * n, out);
+      g.trans_a = true;
+      g.accumulate = a != m0;
+      kernels().gemm_f32(g);
+    }
+  });
+  if (parts > 1) {
+    parallel_for((k * n + 1023) / 1024, [&](int64_t c0, int64_t c1) {
+      const int64_t lo = c0 * 1024, hi = std::min(k * n, c1 * 1024);
+      for (int64_t p = 1; p < parts; ++p) {
+        const float* src = partials + (p - 1) * k * n;
+        for (int64_t i = lo; i < hi; ++i) dw[i] += src[i];
+      }
+    });
+  }
+}
+
+}  // namespace lite

@@ -1,0 +1,4 @@
+// Pooling, AVX2+FMA path: the shared loops compiled with this file's flags.
+#include "pool_impl.h"
+
+LITE_POOL_PATH(avx2)
