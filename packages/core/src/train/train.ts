@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+// tfjs-layers registers every op's gradient (tfjs-core alone registers none).
+import '@tensorflow/tfjs-layers';
 import { type Dataset, batchIndices, checkDataset, makeBatch } from '../data/dataset.js';
 import { createRng } from '../data/random.js';
 import { evaluate } from './evaluate.js';
