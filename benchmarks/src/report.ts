@@ -6,7 +6,7 @@ import type { TrainResult } from './train.js';
 function describeInfo(info: Record<string, string | number | boolean>): string {
   return Object.entries(info)
     .filter(([k]) => k !== 'config')
-    .map(([k, v]) => `${k} ${v}`)
+    .map(([k, v]) => `${k} ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : v}`)
     .join(', ');
 }
 
@@ -30,7 +30,7 @@ export function gemmTable(g: GemmResult): Table {
         .join(', ') +
       (h.met === null ? ' — not measured' : h.met ? ' — goal met' : ' — goal NOT met'),
   ];
-  if (g.rows.some((r) => Object.keys(r.timedRows).length)) notes.push('* extrapolated from a row slice (see the tfjs cpu note).');
+  if (g.rows.some((r) => Object.keys(r.timedRows).length)) notes.push('Figures marked * are extrapolated from a row slice (see the tfjs cpu note).');
   return {
     title: 'fp32 GEMM, GFLOP/s (C[M,N] = A[M,K]·B[K,N], row-major)',
     headers: ['shape', ...g.peers.map((p) => label(p.id)), ...RATIOS.map(([a, b]) => `${short(a)}/${short(b)}`)],
@@ -54,6 +54,10 @@ export function trainTable(t: TrainResult): Table {
     headers: ['engine', 's/epoch (median)', 'per epoch', 'notes'],
     align: ['left', 'right', 'left', 'left'],
     rows,
-    notes: [...ratioNotes, ...(t.runs.some((r) => r.scaledFrom) ? ['* timed on a subset of batches and scaled to the full epoch.'] : [])],
+    notes: [
+      ...ratioNotes,
+      ...t.runs.filter((r) => !r.skipped).map((r) => `${r.label}: ${describeInfo(r.info)}`),
+      ...(t.runs.some((r) => r.scaledFrom) ? ['Figures marked * were timed on a subset of batches and scaled to the full epoch.'] : []),
+    ],
   };
 }
