@@ -1,7 +1,6 @@
 // fp32 GEMM throughput: lite native (1 and 2 threads) against OpenBLAS (1 and 2
-// threads), tfjs-backend-wasm and tfjs `cpu`, all in one run. The peers run in
-// interleaved rounds so that load from other processes on this shared machine
-// hits all of them alike; each figure is the median over every round's samples.
+// threads), tfjs-backend-wasm and tfjs `cpu`, all in one run. Each figure is
+// the median over every round's samples.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runJson, type GemmReply, type GemmRequest, type Shape } from './peers/child.js';
@@ -120,10 +119,10 @@ export interface GemmOptions {
 
 export async function runGemm({ quick, progress }: GemmOptions): Promise<GemmResult> {
   const shapes = gemmShapes(quick);
-  const rounds = quick ? 1 : 3;
+  const rounds = quick ? 1 : 5;
   const protocol: Protocol = quick
     ? { samples: 3, minSampleSec: 0.05, maxTotalSec: 1 }
-    : { samples: 5, minSampleSec: 0.1, maxTotalSec: 2 };
+    : { samples: 3, minSampleSec: 0.1, maxTotalSec: 1 };
   const slowProtocol: Protocol = { samples: 3, minSampleSec: 0.1, maxTotalSec: quick ? 2 : 6 };
   const all = peers();
   const summaries = new Map<string, PeerSummary>(all.map((p) => [p.id, { id: p.id, label: p.label, info: {}, ...(p.note ? { note: p.note } : {}) }]));
@@ -131,24 +130,27 @@ export async function runGemm({ quick, progress }: GemmOptions): Promise<GemmRes
   const samples = new Map<string, number[][]>(all.map((p) => [p.id, shapes.map(() => [])]));
   const timedRows = new Map<string, Map<number, number>>(all.map((p) => [p.id, new Map()]));
 
+  // Interleaved per shape: each round runs every peer on one shape before the
+  // next, so a burst of load from elsewhere lands on all peers of that shape.
   for (let r = 0; r < rounds; r++) {
-    for (const peer of all) {
-      const summary = summaries.get(peer.id)!;
-      if (summary.skipped || (!peer.everyRound && r > 0)) continue;
-      progress(`gemm round ${r + 1}/${rounds}: ${peer.label} on ${shapes.length} shapes`);
-      const req: GemmRequest = peer.everyRound
-        ? { shapes, protocol }
-        : { shapes, protocol: slowProtocol, sliceAboveFlops: 2 * 1024 ** 3, sliceRows: 256 };
-      try {
-        const reply = await peer.run(req);
-        summary.info = reply.info;
-        reply.timings.forEach((t, i) => {
+    for (const [i, shape] of shapes.entries()) {
+      progress(`gemm round ${r + 1}/${rounds}: ${shape.label}`);
+      for (const peer of all) {
+        const summary = summaries.get(peer.id)!;
+        if (summary.skipped || (!peer.everyRound && r > 0)) continue;
+        const req: GemmRequest = peer.everyRound
+          ? { shapes: [shape], protocol }
+          : { shapes: [shape], protocol: slowProtocol, sliceAboveFlops: 2 * 1024 ** 3, sliceRows: 256 };
+        try {
+          const reply = await peer.run(req);
+          summary.info = reply.info;
+          const t = reply.timings[0]!;
           samples.get(peer.id)![i]!.push(...t.secPerCall);
           if (t.timedRows !== undefined) timedRows.get(peer.id)!.set(i, t.timedRows);
-        });
-      } catch (err) {
-        summary.skipped = (err as Error).message;
-        progress(`  ${peer.label} skipped: ${summary.skipped}`);
+        } catch (err) {
+          summary.skipped = (err as Error).message;
+          progress(`  ${peer.label} skipped: ${summary.skipped}`);
+        }
       }
     }
   }

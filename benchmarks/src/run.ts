@@ -2,7 +2,7 @@
 //   node dist/run.js [--only gemm|train] [--quick] [--name NAME]
 // Prints tables on stdout, progress on stderr, and writes
 // results/<NAME>.json and .md (NAME defaults to the selection, e.g. "all", "gemm-quick").
-import { cpus, platform, release } from 'node:os';
+import { cpus, loadavg, platform, release } from 'node:os';
 import { runGemm, type GemmResult } from './gemm.js';
 import { gemmTable, trainTable } from './report.js';
 import { writeResults } from './results.js';
@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     cores: cpus().length,
     os: `${platform()} ${release()}`,
     node: process.version,
+    /** 1-minute load average at start and end: other work on this shared machine skews timings. */
+    load: [loadavg()[0]!],
   };
   const tables: Table[] = [];
   let gemm: GemmResult | undefined;
@@ -66,12 +68,13 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${toText(tables.at(-1)!)}\n`);
   }
 
+  machine.load.push(loadavg()[0]!);
   const command = `node benchmarks/dist/run.js ${process.argv.slice(2).join(' ')}`.trim();
   const date = new Date().toISOString();
   const markdown = [
     `# lite benchmarks: ${args.name}`,
     '',
-    `${date} · ${machine.cpu}, ${machine.cores} cores · ${machine.os} · Node ${machine.node}`,
+    `${date} · ${machine.cpu}, ${machine.cores} cores · ${machine.os} · Node ${machine.node} · load average ${machine.load.map((l) => l.toFixed(2)).join(' → ')}`,
     '',
     `Reproduce: \`${command}\` (or \`npm run bench\` at the root for the full suite).`,
     'The machine is shared: figures are medians, compare ratios within one run.',
