@@ -19,7 +19,7 @@
 namespace lite {
 namespace {
 
-constexpr int64_t kPartTileFloats = int64_t{1} << 16;    // 256 KB of cols per thread tile (L2)
+constexpr int64_t kPartTileFloats = int64_t{1} << 17;    // 512 KB of cols per thread tile (L2)
 constexpr int64_t kSingleTileFloats = int64_t{1} << 20;  // 4 MB when one threaded GEMM does the work
 constexpr int64_t kMinPartMacs = int64_t{1} << 18;       // below this a part is not worth a thread
 constexpr int64_t kMaxPartialFloats = int64_t{1} << 22;  // 16 MB of per-part filter gradients
@@ -91,21 +91,44 @@ inline void for_each_tap(const ConvShape& s, const Pixel& p, const Tap& tap) {
   }
 }
 
-// cols rows for pixels [m0, m1). A row of taps that lies wholly inside the input
-// (dilation 1) is one contiguous run of fw·inC floats in x, copied at once.
+// dst[0, n) = src[0, n). Runs here are short (often fw·inC = 5 floats): a libc
+// memmove call per run would cost more than the copy, so short runs move in
+// fixed 16-byte blocks the compiler inlines.
+inline void copy_run(float* dst, const float* src, int64_t n) {
+  if (n >= 32) {
+    std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
+    return;
+  }
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) std::memcpy(dst + i, src + i, 4 * sizeof(float));
+  switch (n - i) {
+    case 3: dst[i + 2] = src[i + 2]; [[fallthrough]];
+    case 2: dst[i + 1] = src[i + 1]; [[fallthrough]];
+    case 1: dst[i] = src[i];
+  }
+}
+
+// Whether pixel p's taps along a row are one contiguous, in-bounds run of x
+// (dilation 1, window inside the columns): then each filter row is one run.
+inline bool row_is_run(const ConvShape& s, const Pixel& p) {
+  const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
+  return s.dilation_w == 1 && x_c0 >= 0 && x_c0 + s.filter_w <= s.in_w;
+}
+
+// cols rows for pixels [m0, m1).
 void im2col_serial(const ConvShape& s, const float* x, int64_t m0, int64_t m1, float* cols) {
   const int64_t k = filter_k(s), run = s.filter_w * s.in_c;
   Pixel p(s, m0);
   for (int64_t m = m0; m < m1; ++m, p.next(s)) {
     float* dst = cols + (m - m0) * k;
-    const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
-    if (s.dilation_w == 1 && x_c0 >= 0 && x_c0 + s.filter_w <= s.in_w) {
+    if (row_is_run(s, p)) {
+      const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
       for (int64_t w_r = 0; w_r < s.filter_h; ++w_r, dst += run) {
         const int64_t x_r = p.y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
         if (x_r < 0 || x_r >= s.in_h)
           std::fill_n(dst, run, 0.f);
         else
-          std::copy_n(x + ((p.b * s.in_h + x_r) * s.in_w + x_c0) * s.in_c, run, dst);
+          copy_run(dst, x + ((p.b * s.in_h + x_r) * s.in_w + x_c0) * s.in_c, run);
       }
       continue;
     }
@@ -113,7 +136,7 @@ void im2col_serial(const ConvShape& s, const float* x, int64_t m0, int64_t m1, f
       if (at < 0)
         std::fill_n(dst + t * s.in_c, s.in_c, 0.f);
       else
-        std::copy_n(x + at * s.in_c, s.in_c, dst + t * s.in_c);
+        copy_run(dst + t * s.in_c, x + at * s.in_c, s.in_c);
     });
   }
 }
@@ -124,17 +147,27 @@ void im2col(const ConvShape& s, const float* x, int64_t m0, int64_t m1, float* c
   parallel_for(m1 - m0, [&](int64_t a, int64_t b) { im2col_serial(s, x, m0 + a, m0 + b, cols + a * k); });
 }
 
+// d[0, n) += v[0, n).
+inline void add_run(float* __restrict d, const float* __restrict v, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) d[i] += v[i];
+}
+
 // dx += col2im(dcols) for pixels [m0, m1); the caller owns the images they touch.
 void col2im_serial(const ConvShape& s, const float* dcols, int64_t m0, int64_t m1, float* dx) {
-  const int64_t k = filter_k(s), c = s.in_c;
+  const int64_t k = filter_k(s), run = s.filter_w * s.in_c;
   Pixel p(s, m0);
   for (int64_t m = m0; m < m1; ++m, p.next(s)) {
     const float* src = dcols + (m - m0) * k;
+    if (row_is_run(s, p)) {
+      const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
+      for (int64_t w_r = 0; w_r < s.filter_h; ++w_r, src += run) {
+        const int64_t x_r = p.y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
+        if (x_r >= 0 && x_r < s.in_h) add_run(dx + ((p.b * s.in_h + x_r) * s.in_w + x_c0) * s.in_c, src, run);
+      }
+      continue;
+    }
     for_each_tap(s, p, [&](int64_t t, int64_t at) {
-      if (at < 0) return;
-      float* d = dx + at * c;
-      const float* v = src + t * c;
-      for (int64_t i = 0; i < c; ++i) d[i] += v[i];
+      if (at >= 0) add_run(dx + at * s.in_c, src + t * s.in_c, s.in_c);
     });
   }
 }
@@ -162,7 +195,8 @@ GemmArgs gemm_args(int64_t m, int64_t n, int64_t k, const float* a, const float*
 
 // Pixels per tile: at least one pixel, else what fits the tile budget.
 int64_t tile_pixels(int64_t parts, int64_t k) {
-  return std::max<int64_t>(1, (parts > 1 ? kPartTileFloats : kSingleTileFloats) / k);
+  const bool threaded_gemm = parts == 1 && num_threads() > 1;
+  return std::max<int64_t>(1, (threaded_gemm ? kSingleTileFloats : kPartTileFloats) / k);
 }
 
 }  // namespace
@@ -222,35 +256,36 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
 void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
   const int64_t m = pixels(s), k = filter_k(s), n = s.out_c;
   const bool direct = pointwise(s);
-  // Each part sums its pixels into its own dW (part 0 straight into dw), then
-  // the parts are added up; too large a filter for that lets the GEMM thread.
+  // Computed as dWᵀ[N,K] = dyᵀ·cols: cols, the large operand, is then the GEMM's
+  // B, which it can stream in place when N is small instead of packing it.
+  // Each part sums its pixels into its own dWᵀ; the parts are then added up
+  // and transposed into dw. Too large a filter for that lets the GEMM thread.
   int64_t parts = parts_for(m, double(m) * k * n);
-  if ((parts - 1) * k * n > kMaxPartialFloats) parts = 1;
+  if (parts * k * n > kMaxPartialFloats) parts = 1;
   const int64_t tile = tile_pixels(parts, k), part_tile = direct ? 0 : std::min(tile, m);
   float* const work = scratch(0, parts * part_tile * k);
-  float* const partials = scratch(1, (parts - 1) * k * n);
+  float* const sums = scratch(1, parts * k * n);
   run_parts(parts, m, [&](int64_t m0, int64_t m1, int64_t part) {
-    float* out = part == 0 ? dw : partials + (part - 1) * k * n;
+    float* out = sums + part * k * n;
     float* cols = work + part * part_tile * k;
     for (int64_t a = m0; a < m1; a += tile) {
       const int64_t b = std::min(m1, a + tile);
       const float* src = direct ? x + a * k : cols;
       if (!direct) im2col(s, x, a, b, cols);
-      GemmArgs g = gemm_args(k, n, b - a, src, dy + a * n, out);
+      GemmArgs g = gemm_args(n, k, b - a, dy + a * n, src, out);
       g.trans_a = true;
       g.accumulate = a != m0;
       kernels().gemm_f32(g);
     }
   });
-  if (parts > 1) {
-    parallel_for((k * n + 1023) / 1024, [&](int64_t c0, int64_t c1) {
-      const int64_t lo = c0 * 1024, hi = std::min(k * n, c1 * 1024);
-      for (int64_t p = 1; p < parts; ++p) {
-        const float* src = partials + (p - 1) * k * n;
-        for (int64_t i = lo; i < hi; ++i) dw[i] += src[i];
+  parallel_for(k, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        float v = 0.f;
+        for (int64_t p = 0; p < parts; ++p) v += sums[p * k * n + j * k + i];
+        dw[i * n + j] = v;
       }
-    });
-  }
+  });
 }
 
 }  // namespace lite

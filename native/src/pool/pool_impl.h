@@ -32,15 +32,31 @@ struct Window {
   int64_t count() const { return (r_hi - r_lo) * (c_hi - c_lo); }
 };
 
-// y = the window's first maximum: strict >, from −∞, so NaN never wins (as tfjs).
-inline void max_window(const PoolShape& s, const float* xb, const Window& win, int64_t c0, int64_t n,
-                       float* __restrict best) {
-  for (int64_t c = 0; c < n; ++c) best[c] = -std::numeric_limits<float>::infinity();
+// y[0, n) = the window's first maximum: strict >, from −∞, so NaN never wins
+// (as tfjs). A runtime-length loop over memory: GCC vectorises this select
+// into vmaxps here, but not in a fixed-length register form.
+inline void max_window(const PoolShape& s, const Window& win, const float* xb, int64_t n, float* __restrict y) {
+  for (int64_t c = 0; c < n; ++c) y[c] = -std::numeric_limits<float>::infinity();
   for (int64_t r = win.r_lo; r < win.r_hi; ++r)
     for (int64_t col = win.c_lo; col < win.c_hi; ++col) {
-      const float* __restrict xp = xb + (r * s.in_w + col) * s.channels + c0;
-      for (int64_t c = 0; c < n; ++c) best[c] = xp[c] > best[c] ? xp[c] : best[c];
+      const float* __restrict xp = xb + (r * s.in_w + col) * s.channels;
+      for (int64_t c = 0; c < n; ++c) y[c] = xp[c] > y[c] ? xp[c] : y[c];
     }
+}
+
+// y[0, W) = the mean of the window's in-bounds elements, W channels at a time
+// with a fixed trip count so the sums stay in vector registers.
+template <int W>
+inline void mean_window(const PoolShape& s, const Window& win, const float* xb, float* y) {
+  float acc[W];
+  for (int c = 0; c < W; ++c) acc[c] = 0.f;
+  for (int64_t r = win.r_lo; r < win.r_hi; ++r)
+    for (int64_t col = win.c_lo; col < win.c_hi; ++col) {
+      const float* xp = xb + (r * s.in_w + col) * s.channels;
+      for (int c = 0; c < W; ++c) acc[c] += xp[c];
+    }
+  const float count = static_cast<float>(win.count());
+  for (int c = 0; c < W; ++c) y[c] = acc[c] / count;
 }
 
 // Threaded over output rows (b, y_r).
@@ -52,19 +68,15 @@ void pool_forward(const PoolShape& s, const float* x, float* y) {
       const float* xb = x + r / s.out_h * s.in_h * s.in_w * ch;
       for (int64_t y_c = 0; y_c < s.out_w; ++y_c) {
         const Window win(s, r % s.out_h, y_c);
-        float* __restrict yp = y + (r * s.out_w + y_c) * ch;
+        float* yp = y + (r * s.out_w + y_c) * ch;
         if (kMax) {
-          max_window(s, xb, win, 0, ch, yp);
+          max_window(s, win, xb, ch, yp);
           continue;
         }
-        for (int64_t c = 0; c < ch; ++c) yp[c] = 0.f;
-        for (int64_t row = win.r_lo; row < win.r_hi; ++row)
-          for (int64_t col = win.c_lo; col < win.c_hi; ++col) {
-            const float* __restrict xp = xb + (row * s.in_w + col) * ch;
-            for (int64_t c = 0; c < ch; ++c) yp[c] += xp[c];
-          }
-        const float n = static_cast<float>(win.count());
-        for (int64_t c = 0; c < ch; ++c) yp[c] /= n;
+        int64_t c = 0;
+        for (; c + 16 <= ch; c += 16) mean_window<16>(s, win, xb + c, yp + c);
+        for (; c + 4 <= ch; c += 4) mean_window<4>(s, win, xb + c, yp + c);
+        for (; c < ch; ++c) mean_window<1>(s, win, xb + c, yp + c);
       }
     }
   });
@@ -79,41 +91,69 @@ void for_each_image_block(const PoolShape& s, float* dx, const Fn& fn) {
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t b = t / blocks, c0 = t % blocks * kPoolBlock, n = pool_min(kPoolBlock, s.channels - c0);
       float* dxb = dx + b * pixels * s.channels + c0;
-      for (int64_t p = 0; p < pixels; ++p)
-        for (int64_t c = 0; c < n; ++c) dxb[p * s.channels + c] = 0.f;
+      if (n == s.channels) {
+        for (int64_t i = 0; i < pixels * n; ++i) dxb[i] = 0.f;  // the whole image: one contiguous run
+      } else {
+        for (int64_t p = 0; p < pixels; ++p)
+          for (int64_t c = 0; c < n; ++c) dxb[p * s.channels + c] = 0.f;
+      }
       fn(b, c0, n);
     }
   });
 }
 
-// Each window's dy goes to its first maximum: recompute the maximum, then walk
-// the window in order and hand dy to the first element equal to it (none when
-// the maximum is −∞, as tfjs, whose strict > then records no position).
-void max_pool_backprop_impl(const PoolShape& s, const float* dy, const float* x, float* dx) {
+// Each window's dy goes to its first maximum. One pass over the window keeps,
+// per channel, the maximum so far and the pixel that holds it (strict >: the
+// first maximum wins, NaN never does, and a window of only −∞ keeps −1 and gets
+// no gradient, as tfjs); then dy is scattered. W channels at a time with a
+// fixed trip count, so the running values stay in vector registers.
+template <int W, class Index>
+inline void max_scatter(const PoolShape& s, const Window& win, const float* xb, const float* g, float* dxb) {
+  float best[W];
+  Index at[W];
+  for (int c = 0; c < W; ++c) {
+    best[c] = -std::numeric_limits<float>::infinity();
+    at[c] = -1;
+  }
+  for (int64_t r = win.r_lo; r < win.r_hi; ++r)
+    for (int64_t col = win.c_lo; col < win.c_hi; ++col) {
+      const Index pixel = static_cast<Index>(r * s.in_w + col);
+      const float* xp = xb + pixel * s.channels;
+      for (int c = 0; c < W; ++c) {
+        const bool more = xp[c] > best[c];
+        best[c] = more ? xp[c] : best[c];
+        at[c] = more ? pixel : at[c];
+      }
+    }
+  for (int c = 0; c < W; ++c)
+    if (at[c] >= 0) dxb[at[c] * s.channels + c] += g[c];
+}
+
+// Index is int32 (the lane width of float, so it vectorises well) unless an
+// image has 2³¹ pixels or more.
+template <class Index>
+void max_pool_backprop_indexed(const PoolShape& s, const float* dy, const float* x, float* dx) {
   const int64_t ch = s.channels, image = s.in_h * s.in_w * ch;
   for_each_image_block(s, dx, [&](int64_t b, int64_t c0, int64_t n) {
-    alignas(64) float best[kPoolBlock];
-    alignas(64) int32_t open[kPoolBlock];
-    const float* xb = x + b * image;
-    float* dxb = dx + b * image + c0;
     for (int64_t y_r = 0; y_r < s.out_h; ++y_r)
       for (int64_t y_c = 0; y_c < s.out_w; ++y_c) {
         const Window win(s, y_r, y_c);
-        const float* __restrict g = dy + ((b * s.out_h + y_r) * s.out_w + y_c) * ch + c0;
-        max_window(s, xb, win, c0, n, best);
-        for (int64_t c = 0; c < n; ++c) open[c] = best[c] > -std::numeric_limits<float>::infinity();
-        for (int64_t r = win.r_lo; r < win.r_hi; ++r)
-          for (int64_t col = win.c_lo; col < win.c_hi; ++col) {
-            const float* __restrict xp = xb + (r * s.in_w + col) * ch + c0;
-            float* __restrict dxp = dxb + (r * s.in_w + col) * ch;
-            for (int64_t c = 0; c < n; ++c) {
-              const int32_t hit = open[c] & (xp[c] == best[c]);
-              dxp[c] += hit ? g[c] : 0.f;
-              open[c] -= hit;
-            }
-          }
+        const float* g = dy + ((b * s.out_h + y_r) * s.out_w + y_c) * ch;
+        int64_t c = c0;
+        const float* xb = x + b * image;
+        float* dxb = dx + b * image;
+        for (; c + 16 <= c0 + n; c += 16) max_scatter<16, Index>(s, win, xb + c, g + c, dxb + c);
+        for (; c + 4 <= c0 + n; c += 4) max_scatter<4, Index>(s, win, xb + c, g + c, dxb + c);
+        for (; c < c0 + n; ++c) max_scatter<1, Index>(s, win, xb + c, g + c, dxb + c);
       }
   });
+}
+
+void max_pool_backprop_impl(const PoolShape& s, const float* dy, const float* x, float* dx) {
+  if (s.in_h * s.in_w < (int64_t{1} << 31))
+    max_pool_backprop_indexed<int32_t>(s, dy, x, dx);
+  else
+    max_pool_backprop_indexed<int64_t>(s, dy, x, dx);
 }
 
 // The true gradient of avg_pool: dy / (in-bounds count) to each window element.
