@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-// tfjs-core alone registers no gradients (the tfjs bundle does); training needs them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+// tfjs-core alone registers no gradients; tfjs-layers' Node bundle registers them all (training needs them).
+import '@tensorflow/tfjs-layers';
 import { convKernels } from './kernels/conv.js';
 import { depthwiseKernels } from './kernels/depthwise.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
