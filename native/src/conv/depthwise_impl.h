@@ -96,7 +96,49 @@ void dw_backprop_input(const ConvShape& s, const float* dy, const float* w, floa
   });
 }
 
-// Sums dW over output rows [r0, r1) into out (overwritten).
+// Multiplier 1 (the usual case): sums dW over output rows [r0, r1) into out
+// (overwritten). Per row and tap, the output columns whose tap lands inside the
+// input are summed in chunks of W channels with fixed trip counts, so the sums
+// stay in registers instead of costing a load and a store per multiply-add.
+template <int W>
+inline void dw_filter_chunk(const float* x_row, const float* dy_row, int64_t x_c0, int64_t stride, int64_t lo,
+                            int64_t hi, int64_t ch, float* out) {
+  float acc[W];
+  for (int i = 0; i < W; ++i) acc[i] = 0.f;
+  for (int64_t y_c = lo; y_c < hi; ++y_c) {
+    const float* xp = x_row + (x_c0 + y_c * stride) * ch;
+    const float* dyp = dy_row + y_c * ch;
+    for (int i = 0; i < W; ++i) acc[i] += xp[i] * dyp[i];
+  }
+  for (int i = 0; i < W; ++i) out[i] += acc[i];
+}
+
+void dw_filter_rows_mult1(const ConvShape& s, const float* x, const float* dy, int64_t r0, int64_t r1, float* out) {
+  const int64_t ch = s.in_c;
+  for (int64_t i = 0; i < s.filter_h * s.filter_w * ch; ++i) out[i] = 0.f;
+  for (int64_t r = r0; r < r1; ++r) {
+    const int64_t b = r / s.out_h, y_r = r % s.out_h;
+    const float* dy_row = dy + r * s.out_w * ch;
+    for (int64_t w_r = 0; w_r < s.filter_h; ++w_r) {
+      const int64_t x_r = y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
+      if (x_r < 0 || x_r >= s.in_h) continue;
+      const float* x_row = x + (b * s.in_h + x_r) * s.in_w * ch;
+      for (int64_t w_c = 0; w_c < s.filter_w; ++w_c) {
+        const int64_t x_c0 = w_c * s.dilation_w - s.pad_left;  // x column under this tap at output column 0
+        int64_t lo = 0, hi = s.out_w;
+        while (lo < hi && x_c0 + lo * s.stride_w < 0) ++lo;
+        while (hi > lo && x_c0 + (hi - 1) * s.stride_w >= s.in_w) --hi;
+        float* o = out + (w_r * s.filter_w + w_c) * ch;
+        int64_t c = 0;
+        for (; c + 16 <= ch; c += 16) dw_filter_chunk<16>(x_row + c, dy_row + c, x_c0, s.stride_w, lo, hi, ch, o + c);
+        for (; c + 4 <= ch; c += 4) dw_filter_chunk<4>(x_row + c, dy_row + c, x_c0, s.stride_w, lo, hi, ch, o + c);
+        for (; c < ch; ++c) dw_filter_chunk<1>(x_row + c, dy_row + c, x_c0, s.stride_w, lo, hi, ch, o + c);
+      }
+    }
+  }
+}
+
+// Any multiplier: sums dW over output rows [r0, r1) into out (overwritten).
 void dw_filter_rows(const ConvShape& s, const float* x, const float* dy, int64_t r0, int64_t r1, float* out) {
   const int64_t ch = s.out_c, mult = s.out_c / s.in_c;
   for (int64_t i = 0; i < s.filter_h * s.filter_w * ch; ++i) out[i] = 0.f;
@@ -126,7 +168,8 @@ void dw_backprop_filter(const ConvShape& s, const float* x, const float* dy, flo
   }
   parallel_for(parts, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p)
-      dw_filter_rows(s, x, dy, rows * p / parts, rows * (p + 1) / parts, p == 0 ? dw : partials + (p - 1) * size);
+      (s.out_c == s.in_c ? dw_filter_rows_mult1 : dw_filter_rows)(s, x, dy, rows * p / parts, rows * (p + 1) / parts,
+                                                                  p == 0 ? dw : partials + (p - 1) * size);
   });
   for (int64_t p = 1; p < parts; ++p) {
     const float* src = partials + (p - 1) * size;
