@@ -270,6 +270,8 @@ describe(`native kernels on the '${info.isa}' path equal the reference`, () => {
     checkConv(f, convShape({ batch: 4, inH: 10, inW: 9, inC: 64, outC: 9, filterH: 3, filterW: 3, padH: 'same', padW: 'same' })!, seed++);
     checkConv(f, convShape({ batch: 1, inH: 45, inW: 47, inC: 64, outC: 3, filterH: 3, filterW: 3, padH: [1, 1], padW: [2, 0] })!, seed++);
     checkConv(f, convShape({ batch: 40, inH: 9, inW: 9, inC: 3, outC: 5, filterH: 3, filterW: 3, strideH: 2, strideW: 2, padH: 'same', padW: 'same' })!, seed++);
+    // A filter too large for per-thread partial gradients (one threaded GEMM instead).
+    checkConv(f, convShape({ batch: 1, inH: 2, inW: 3, inC: 256, outC: 1024, filterH: 3, filterW: 3, padH: 'same', padW: 'same' })!, seed++);
     f.expectNone();
   });
 
@@ -328,6 +330,30 @@ describe(`native kernels on the '${info.isa}' path equal the reference`, () => {
       }
     checkPool(f, poolShape(64, 24, 24, 10, 2, 2, 2, 2, 'valid', 'valid')!, seed++, false);
     checkPool(f, poolShape(16, 15, 15, 32, 3, 3, 2, 2, 'same', 'same')!, seed++);
+    f.expectNone();
+  });
+
+  it('random shapes anywhere in what the bindings accept (any pads and output sizes they allow)', () => {
+    const f = new Failures();
+    const rand = rng(424242);
+    const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+    // An axis: any pad below the (effective) filter, any output size whose last window starts inside the input.
+    const axisOf = (input: number, eff: number, stride: number): [number, number] => {
+      const pad = int(0, eff - 1);
+      return [int(1, Math.floor((input - 1 + pad) / stride) + 1), pad];
+    };
+    for (let i = 0; i < 150; i++) {
+      const [inH, inW, fh, fw, sh, sw, dh, dw] = [int(1, 9), int(1, 9), int(1, 5), int(1, 5), int(1, 4), int(1, 4), int(1, 3), int(1, 3)];
+      const [outH, padTop] = axisOf(inH, (fh - 1) * dh + 1, sh), [outW, padLeft] = axisOf(inW, (fw - 1) * dw + 1, sw);
+      const inC = int(1, 5), batch = int(1, 3);
+      const s = { batch, inH, inW, inC, outH, outW, outC: int(1, 5), filterH: fh, filterW: fw, strideH: sh, strideW: sw,
+        dilationH: dh, dilationW: dw, padTop, padLeft };
+      checkConv(f, s, 9000 + i, ACTIVATIONS[i % 3], i % 2 === 0);
+      checkDepthwise(f, { ...s, outC: inC * int(1, 3) }, 9500 + i, ACTIVATIONS[i % 3], i % 2 === 1);
+      const [pOutH, pPadTop] = axisOf(inH, fh, sh), [pOutW, pPadLeft] = axisOf(inW, fw, sw);
+      checkPool(f, { batch, inH, inW, channels: inC, outH: pOutH, outW: pOutW, filterH: fh, filterW: fw, strideH: sh, strideW: sw,
+        padTop: pPadTop, padLeft: pPadLeft }, 9900 + i, i % 2 === 0);
+    }
     f.expectNone();
   });
 
