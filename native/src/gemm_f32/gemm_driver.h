@@ -4,13 +4,19 @@
 //
 //   struct Kernel {
 //     static constexpr int MR, NR;   // register tile
-//     // acc = sum_k a[k*MR + i] * b[k*ldb + j] over a full MR×NR tile; then
-//     // c = acc (+ c when accumulate) (+ bias[j], activation when epilogue).
-//     static void tile(int64_t k, const float* a, const float* b, int64_t ldb,
-//                      float* c, int64_t ldc, bool accumulate, const float* bias, Activation act);
+//     // For the first R rows and `cols` columns of the tile:
+//     // acc = sum_k a[k*MR + i] * b[k*ldb + j]; then
+//     // c = acc (+ c when accumulate) (+ bias[j], activation when bias/act given).
+//     // b always holds NR readable columns (packed panels are zero-padded); c and
+//     // bias only `cols` (edge tiles use masked loads and stores).
+//     template <int R>
+//     static void tile(int64_t k, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
+//                      int cols, bool accumulate, const float* bias, Activation act);
 //   };
 #pragma once
 #include <algorithm>
+#include <array>
+#include <utility>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -99,27 +105,24 @@ void pack_b(const GemmArgs& g, int64_t k0, int64_t kc, int64_t j0, int64_t nc, f
   }
 }
 
-// One MR×NR tile of C at (i, j): full tiles go straight to C, edge tiles
-// through a scratch tile and the scalar epilogue.
+using TileFn = void (*)(int64_t, const float*, const float*, int64_t, float*, int64_t, int, bool, const float*,
+                       Activation);
+
+// The kernel's tile function for each row count 1..MR (edge tiles in M use fewer rows).
+template <class K, size_t... R>
+constexpr std::array<TileFn, sizeof...(R)> tile_table(std::index_sequence<R...>) {
+  return {&K::template tile<static_cast<int>(R) + 1>...};
+}
+
+// One tile of C at (i, j): up to MR rows and NR columns.
 template <class K>
 inline void tile(const GemmArgs& g, int64_t i, int64_t j, int64_t kc, const float* a_panel,
                  const float* b_panel, int64_t ldb, bool accumulate, bool epilogue) {
+  static constexpr auto kTiles = tile_table<K>(std::make_index_sequence<K::MR>{});
   const float* bias = epilogue && g.bias ? g.bias + j : nullptr;
   const Activation act = epilogue ? g.act : Activation::Linear;
-  float* c = g.c + i * g.n + j;
   const int64_t rows = std::min<int64_t>(K::MR, g.m - i), cols = std::min<int64_t>(K::NR, g.n - j);
-  if (rows == K::MR && cols == K::NR) {
-    K::tile(kc, a_panel, b_panel, ldb, c, g.n, accumulate, bias, act);
-    return;
-  }
-  alignas(64) float scratch[K::MR * K::NR];
-  K::tile(kc, a_panel, b_panel, ldb, scratch, K::NR, false, nullptr, Activation::Linear);
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t col = 0; col < cols; ++col) {
-      float v = scratch[r * K::NR + col] + (accumulate ? c[r * g.n + col] : 0.f);
-      if (bias) v += bias[col];
-      c[r * g.n + col] = activate(v, act);
-    }
+  kTiles[rows - 1](kc, a_panel, b_panel, ldb, g.c + i * g.n + j, g.n, static_cast<int>(cols), accumulate, bias, act);
 }
 
 // The serial loop nest over C[i_begin:i_end, j_begin:j_end].

@@ -7,18 +7,19 @@ namespace {
 struct RefKernel {
   static constexpr int MR = 4, NR = 16;
 
-  static void tile(int64_t k, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc,
+  template <int R>
+  static void tile(int64_t k, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int cols,
                    bool accumulate, const float* bias, Activation act) {
-    float acc[MR][NR] = {};
+    float acc[R][NR] = {};
     for (int64_t kk = 0; kk < k; ++kk) {
-      for (int r = 0; r < MR; ++r)
+      for (int r = 0; r < R; ++r)
         for (int j = 0; j < NR; ++j) acc[r][j] += a[r] * b[j];
       a += MR;
       b += ldb;
     }
-    for (int r = 0; r < MR; ++r)
-      for (int j = 0; j < NR; ++j) {
-        float v = acc[r][j] + (bias ? bias[j] : 0.f) + (accumulate ? c[r * ldc + j] : 0.f);
+    for (int r = 0; r < R; ++r)
+      for (int j = 0; j < cols; ++j) {
+        const float v = acc[r][j] + (bias ? bias[j] : 0.f) + (accumulate ? c[r * ldc + j] : 0.f);
         c[r * ldc + j] = gemm_detail::activate(v, act);
       }
   }
