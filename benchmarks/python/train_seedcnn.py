@@ -47,13 +47,15 @@ def run_epoch(model, opt, images, labels, batch, gen, limit=None):
     if limit is not None:
         order = order[:limit]
     model.train()
+    total = 0.0
     for start in range(0, order.numel(), batch):
         idx = order[start : start + batch]
         opt.zero_grad()
         loss = F.cross_entropy(model(images[idx]), labels[idx])
         loss.backward()
         opt.step()
-    return loss.item()
+        total += loss.item() * idx.numel()  # read every batch, as the tfjs trainer does
+    return total / order.numel()
 
 
 def main():
@@ -83,7 +85,7 @@ def main():
         t0 = time.perf_counter()
         losses.append(run_epoch(model, opt, images, labels, a.batch, gen))
         secs.append(time.perf_counter() - t0)
-    info = {"torch": torch.__version__, "threads": torch.get_num_threads(), "lastLoss": losses[-1]}
+    info = {"torch": torch.__version__, "threads": torch.get_num_threads(), "lastEpochLoss": losses[-1]}
     print(json.dumps({"info": info, "epochSecs": secs}))
 
 

@@ -39,7 +39,7 @@ const reply: TfjsTrainReply = {
   info: {
     backend: tf.getBackend(),
     ...(req.backend === 'lite' ? { isa: native.isa(), threads: native.numThreads() } : { threads: 1 }),
-    lastLoss: history.loss.at(-1) ?? NaN,
+    lastEpochLoss: history.loss.at(-1) ?? NaN,
   },
   epochSecs: history.epochs.map((e) => e.seconds),
   timedSamples: history.epochs[0]?.samples ?? 0,
