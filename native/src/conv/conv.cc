@@ -3,14 +3,13 @@
 // the padding), so with K = fh·fw·inC and N = outC:
 //   forward:          y[M,N]  = cols[M,K] · W[K,N]   (+bias, act in the GEMM epilogue)
 //   backprop input:   dcols   = dy[M,N] · Wᵀ, scatter-added back by col2im
-//   backprop filter:  dW[K,N] = colsᵀ · dy
+//   backprop filter:  dWᵀ[N,K] = dyᵀ · cols, transposed into dw at the end
 // The pixels are split into one part per thread; each part walks its pixels in
 // tiles small enough to stay in L2 and calls the GEMM serially, so im2col, GEMM
 // and col2im all run in parallel with one barrier. With too few pixels to split,
 // one part runs on the calling thread and the GEMM threads itself instead.
 #include <algorithm>
 #include <cstring>
-#include <memory>
 #include <vector>
 
 #include "../kernels.h"
