@@ -91,19 +91,20 @@ inline void for_each_tap(const ConvShape& s, const Pixel& p, const Tap& tap) {
 }
 
 // dst[0, n) = src[0, n). Runs here are short (often fw·inC = 5 floats): a libc
-// memmove call per run would cost more than the copy, so short runs move in
-// fixed 16-byte blocks the compiler inlines.
+// memmove call per run would cost more than the copy, so short runs move as
+// fixed-size blocks the compiler inlines, the last one overlapping the one
+// before it (src and dst never overlap each other).
 inline void copy_run(float* dst, const float* src, int64_t n) {
   if (n >= 32) {
     std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
-    return;
-  }
-  int64_t i = 0;
-  for (; i + 4 <= n; i += 4) std::memcpy(dst + i, src + i, 4 * sizeof(float));
-  switch (n - i) {
-    case 3: dst[i + 2] = src[i + 2]; [[fallthrough]];
-    case 2: dst[i + 1] = src[i + 1]; [[fallthrough]];
-    case 1: dst[i] = src[i];
+  } else if (n >= 8) {
+    for (int64_t i = 0; i + 8 <= n; i += 8) std::memcpy(dst + i, src + i, 8 * sizeof(float));
+    std::memcpy(dst + n - 8, src + n - 8, 8 * sizeof(float));
+  } else if (n >= 4) {
+    std::memcpy(dst, src, 4 * sizeof(float));
+    std::memcpy(dst + n - 4, src + n - 4, 4 * sizeof(float));
+  } else {
+    for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
   }
 }
 
