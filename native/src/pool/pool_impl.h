@@ -59,7 +59,7 @@ inline void mean_window(const PoolShape& s, const Window& win, const float* xb, 
   for (int c = 0; c < W; ++c) y[c] = acc[c] / count;
 }
 
-// Threaded over output rows (b, y_r).
+// Threaded over output rows (b, y_r); mean channels in chunks of 16, then 8, 4, 2, 1.
 template <bool kMax>
 void pool_forward(const PoolShape& s, const float* x, float* y) {
   const int64_t ch = s.channels;
@@ -75,8 +75,10 @@ void pool_forward(const PoolShape& s, const float* x, float* y) {
         }
         int64_t c = 0;
         for (; c + 16 <= ch; c += 16) mean_window<16>(s, win, xb + c, yp + c);
-        for (; c + 4 <= ch; c += 4) mean_window<4>(s, win, xb + c, yp + c);
-        for (; c < ch; ++c) mean_window<1>(s, win, xb + c, yp + c);
+        if (c + 8 <= ch) mean_window<8>(s, win, xb + c, yp + c), c += 8;
+        if (c + 4 <= ch) mean_window<4>(s, win, xb + c, yp + c), c += 4;
+        if (c + 2 <= ch) mean_window<2>(s, win, xb + c, yp + c), c += 2;
+        if (c < ch) mean_window<1>(s, win, xb + c, yp + c);
       }
     }
   });
@@ -105,8 +107,8 @@ void for_each_image_block(const PoolShape& s, float* dx, const Fn& fn) {
 // Each window's dy goes to its first maximum. One pass over the window keeps,
 // per channel, the maximum so far and the pixel that holds it (strict >: the
 // first maximum wins, NaN never does, and a window of only −∞ keeps −1 and gets
-// no gradient, as tfjs); then dy is scattered. W channels at a time with a
-// fixed trip count, so the running values stay in vector registers.
+// no gradient, as tfjs); then dy is scattered. W channels at a time (16, then
+// 8, 4, 2, 1) with a fixed trip count, so the running values stay in registers.
 template <int W, class Index>
 inline void max_scatter(const PoolShape& s, const Window& win, const float* xb, const float* g, float* dxb) {
   float best[W];
@@ -143,8 +145,10 @@ void max_pool_backprop_indexed(const PoolShape& s, const float* dy, const float*
         const float* xb = x + b * image;
         float* dxb = dx + b * image;
         for (; c + 16 <= c0 + n; c += 16) max_scatter<16, Index>(s, win, xb + c, g + c, dxb + c);
-        for (; c + 4 <= c0 + n; c += 4) max_scatter<4, Index>(s, win, xb + c, g + c, dxb + c);
-        for (; c < c0 + n; ++c) max_scatter<1, Index>(s, win, xb + c, g + c, dxb + c);
+        if (c + 8 <= c0 + n) max_scatter<8, Index>(s, win, xb + c, g + c, dxb + c), c += 8;
+        if (c + 4 <= c0 + n) max_scatter<4, Index>(s, win, xb + c, g + c, dxb + c), c += 4;
+        if (c + 2 <= c0 + n) max_scatter<2, Index>(s, win, xb + c, g + c, dxb + c), c += 2;
+        if (c < c0 + n) max_scatter<1, Index>(s, win, xb + c, g + c, dxb + c);
       }
   });
 }
