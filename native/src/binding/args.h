@@ -3,6 +3,7 @@
 #pragma once
 #include <napi.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -51,7 +52,8 @@ inline void require_length(const Napi::Env& env, const FloatArray& a, int64_t ex
 inline int64_t integer(const Napi::Env& env, const Napi::Value& v, const std::string& name, int64_t min) {
   if (!v.IsNumber()) throw_type(env, name + " must be a number");
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d == static_cast<double>(static_cast<int64_t>(d))) || d != d)
+  // Finite first: casting NaN or ±Infinity to an integer is undefined behaviour.
+  if (!std::isfinite(d) || d != std::trunc(d))
     throw_type(env, name + " must be an integer, got " + std::to_string(d));
   if (d < static_cast<double>(min) || d > static_cast<double>(kMaxElements))
     throw_range(env, name + " must be between " + std::to_string(min) + " and " + std::to_string(kMaxElements) +

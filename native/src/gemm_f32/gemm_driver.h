@@ -26,6 +26,9 @@
 #include "../runtime/thread_pool.h"
 
 namespace lite {
+// Internal linkage: each ISA's file gets its own copy, compiled with its own flags
+// (a shared weak symbol could let the linker keep an AVX2 copy for the ref path).
+namespace {
 namespace gemm_detail {
 
 // Tuned on AVX-512 (Sapphire Rapids-class, 48 KB L1d, 2 MB L2): a deep K block
@@ -199,4 +202,5 @@ void run_gemm(const GemmArgs& g) {
 }
 
 }  // namespace gemm_detail
+}  // namespace
 }  // namespace lite
