@@ -1,6 +1,9 @@
 /** Activation fused into a kernel's epilogue. */
 export type Activation = 'linear' | 'relu' | 'relu6';
 
+/** An elementwise binary operation; 'rsub' is b − a. */
+export type BinaryOp = 'add' | 'sub' | 'rsub' | 'mul';
+
 /** Options of {@link NativeKernels.gemm}. */
 export interface GemmOptions {
   /** A is stored k×m (op(A) = Aᵀ). */
@@ -60,6 +63,14 @@ export interface NativeKernels {
   /** Averages over the window's in-bounds elements (padding excluded). */
   avgPool(x: Float32Array, y: Float32Array, shape: PoolShape): void;
   avgPoolBackprop(dy: Float32Array, dx: Float32Array, shape: PoolShape): void;
+  /** out[i] = a[i] op b[i % b.length] (b.length divides a.length); 'rsub' is b − a. */
+  binary(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out = max(x, 0), NaN kept. */
+  relu(x: Float32Array, out: Float32Array): void;
+  /** out = 1 where x > 0, NaN where x is NaN, alpha elsewhere. */
+  step(x: Float32Array, out: Float32Array, alpha: number): void;
+  /** x is rows×cols: axis 0 gives the column sums (cols), axis 1 the row sums (rows); float64 accumulation. */
+  sum(x: Float32Array, out: Float32Array, rows: number, cols: number, axis: 0 | 1): void;
 }
 
 declare const native: NativeKernels;

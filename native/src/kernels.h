@@ -35,6 +35,10 @@ struct PoolShape {
   int64_t filter_h, filter_w, stride_h, stride_w, pad_top, pad_left;
 };
 
+// out[i] = a[i] op b[i % period] (period divides n): same shape, a per-channel
+// vector or a scalar. ReverseSub is b − a.
+enum class BinaryOp : int32_t { Add = 0, Sub = 1, ReverseSub = 2, Mul = 3 };
+
 // One table of function pointers per instruction-set path.
 struct KernelTable {
   const char* name;
@@ -47,6 +51,12 @@ struct KernelTable {
   void (*max_pool_backprop)(const PoolShape&, const float* dy, const float* x, float* dx);
   void (*avg_pool)(const PoolShape&, const float* x, float* y);
   void (*avg_pool_backprop)(const PoolShape&, const float* dy, float* dx);
+  void (*binary)(BinaryOp op, const float* a, const float* b, int64_t n, int64_t period, float* out);
+  void (*relu)(const float* x, int64_t n, float* out);
+  // out = 1 where x > 0, NaN where x is NaN, alpha elsewhere.
+  void (*step)(const float* x, int64_t n, float alpha, float* out);
+  // x is rows×cols: over_rows gives out[cols] (column sums), else out[rows] (row sums); float64 accumulation.
+  void (*sum)(const float* x, int64_t rows, int64_t cols, bool over_rows, float* out);
 };
 
 // The path chosen once at load (best the CPU has, or LITE_ISA's).

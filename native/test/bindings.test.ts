@@ -248,3 +248,62 @@ describe('gemm rejects bad arguments', () => {
     rejects(call, [...args, { accumulate: true, activation: 'relu' }], RangeError, /accumulate/);
   });
 });
+
+describe('elementwise bindings reject bad arguments', () => {
+  const binary: Call = (a) => (native.binary as (...args: unknown[]) => void)(...a);
+  const relu: Call = (a) => (native.relu as (...args: unknown[]) => void)(...a);
+  const step: Call = (a) => (native.step as (...args: unknown[]) => void)(...a);
+  const sum: Call = (a) => (native.sum as (...args: unknown[]) => void)(...a);
+
+  it('accepts valid calls', () => {
+    expect(() => binary(['add', f32(12), f32(4), f32(12)])).not.toThrow();
+    expect(() => binary(['rsub', f32(12), f32(1), f32(12)])).not.toThrow();
+    expect(() => binary(['mul', f32(0), f32(1), f32(0)])).not.toThrow();
+    expect(() => relu([f32(5), f32(5)])).not.toThrow();
+    expect(() => step([f32(5), f32(5), 0.5])).not.toThrow();
+    expect(() => sum([f32(12), f32(4), 3, 4, 0])).not.toThrow();
+    expect(() => sum([f32(0), f32(0), 0, 0, 1])).not.toThrow();
+  });
+
+  it('binary: op, arrays, and a b that does not divide a', () => {
+    const args = ['add', f32(12), f32(4), f32(12)];
+    tooFewArgs(binary, args);
+    badArrays(binary, args, [[3, 'out']]);
+    rejects(binary, replace(args, 2, [1, 2, 3, 4]), TypeError, /^b\b/);
+    rejects(binary, replace(args, 1, Array.from(f32(12))), TypeError, /^a\b/);
+    rejects(binary, replace(args, 1, new Float64Array(12)), TypeError, /^a\b/);
+    rejects(binary, replace(args, 0, 'div'), RangeError, /^op/);
+    rejects(binary, replace(args, 0, 1), TypeError, /^op/);
+    rejects(binary, replace(args, 2, f32(5)), RangeError, /does not divide/);
+    rejects(binary, replace(args, 2, f32(24)), RangeError, /does not divide/);
+    rejects(binary, replace(args, 2, f32(0)), RangeError, /^b must not be empty/);
+    rejects(binary, replace(args, 3, f32(11)), RangeError, /^out/);
+  });
+
+  it('relu and step: arrays, lengths, alpha', () => {
+    tooFewArgs(relu, [f32(5), f32(5)]);
+    badArrays(relu, [f32(5), f32(5)], [[1, 'out']]);
+    rejects(relu, [new Int32Array(5), f32(5)], TypeError, /^x\b/);
+    rejects(relu, [f32(5), f32(4)], RangeError, /^out/);
+    tooFewArgs(step, [f32(5), f32(5), 0]);
+    badArrays(step, [f32(5), f32(5), 0], [[1, 'out']]);
+    rejects(step, [[1, 2], f32(2), 0], TypeError, /^x\b/);
+    rejects(step, [f32(5), f32(6), 0], RangeError, /^out/);
+    rejects(step, [f32(5), f32(5), '0'], TypeError, /^alpha/);
+  });
+
+  it('sum: sizes, axis, lengths, overflow', () => {
+    const args = [f32(12), f32(4), 3, 4, 0];
+    tooFewArgs(sum, args);
+    badArrays(sum, args, [[0, 'x'], [1, 'out']]);
+    rejects(sum, replace(args, 2, -1), RangeError, /^rows/);
+    rejects(sum, replace(args, 3, 1.5), TypeError, /^cols/);
+    rejects(sum, replace(args, 3, NaN), TypeError, /^cols/);
+    rejects(sum, replace(args, 3, Infinity), TypeError, /^cols/);
+    rejects(sum, replace(args, 4, 2), RangeError, /^axis/);
+    rejects(sum, replace(args, 1, f32(3)), RangeError, /^out/);
+    rejects(sum, [f32(12), f32(4), 3, 4, 1], RangeError, /^out/);
+    rejects(sum, [f32(12), f32(4), 4, 4, 0], RangeError, /^x/);
+    rejects(sum, [f32(1), f32(1), 2 ** 30, 2 ** 30, 0], RangeError, /too large/);
+  });
+});

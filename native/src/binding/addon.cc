@@ -50,6 +50,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"maxPoolBackprop", MaxPoolBackprop},
       {"avgPool", AvgPool},
       {"avgPoolBackprop", AvgPoolBackprop},
+      {"binary", Binary},
+      {"relu", Relu},
+      {"step", Step},
+      {"sum", Sum},
   };
   for (const auto& [name, fn] : functions) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

@@ -15,5 +15,9 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info);
 Napi::Value MaxPoolBackprop(const Napi::CallbackInfo& info);
 Napi::Value AvgPool(const Napi::CallbackInfo& info);
 Napi::Value AvgPoolBackprop(const Napi::CallbackInfo& info);
+Napi::Value Binary(const Napi::CallbackInfo& info);
+Napi::Value Relu(const Napi::CallbackInfo& info);
+Napi::Value Step(const Napi::CallbackInfo& info);
+Napi::Value Sum(const Napi::CallbackInfo& info);
 
 }  // namespace lite::binding

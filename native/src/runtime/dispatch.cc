@@ -19,6 +19,10 @@ namespace lite {
   void max_pool_backprop_##isa(const PoolShape&, const float*, const float*, float*);             \
   void avg_pool_##isa(const PoolShape&, const float*, float*);                                    \
   void avg_pool_backprop_##isa(const PoolShape&, const float*, float*);                           \
+  void binary_##isa(BinaryOp, const float*, const float*, int64_t, int64_t, float*);               \
+  void relu_##isa(const float*, int64_t, float*);                                                  \
+  void step_##isa(const float*, int64_t, float, float*);                                           \
+  void sum_##isa(const float*, int64_t, int64_t, bool, float*);                                    \
   const KernelTable isa##_table = {#isa,                                                         \
                                    gemm_f32_##isa,                                               \
                                    depthwise_forward_##isa,                                      \
@@ -27,7 +31,11 @@ namespace lite {
                                    max_pool_##isa,                                               \
                                    max_pool_backprop_##isa,                                      \
                                    avg_pool_##isa,                                               \
-                                   avg_pool_backprop_##isa};
+                                   avg_pool_backprop_##isa,                                      \
+                                   binary_##isa,                                                 \
+                                   relu_##isa,                                                   \
+                                   step_##isa,                                                   \
+                                   sum_##isa};
 
 LITE_DECLARE_PATH(ref)
 #if defined(LITE_X86)

@@ -169,6 +169,8 @@ describe(`lite backend vs cpu (${kernelInfo().isa})`, () => {
     expect(Array.from(tf.relu(tf.tensor([NaN, -1, 2])).dataSync())).toEqual([NaN, 0, 2]);
     expect(Array.from(tf.step(tf.tensor([NaN, -1, 2]), 0.5).dataSync())).toEqual([NaN, 0.5, 1]);
     expect(tf.add(tf.tensor([1, 2], [2], 'int32'), tf.tensor([3, 4], [2], 'int32')).dtype).toBe('int32');
+    // A float32 cast of a bool tensor keeps cpu's Uint8Array storage: such inputs go to cpu.
+    await compare('mul by a cast mask', (x, y) => tf.mul(tf.cast(tf.greater(x, 0), 'float32'), y), [[5, 6], [5, 6]], false);
   });
 
   it('fast-path sum over leading, trailing and other axes', async () => {

@@ -11,9 +11,13 @@ export function output(backend: MathBackendCPU, shape: number[], data: Float32Ar
   return backend.makeTensorInfo(shape, 'float32', data);
 }
 
-/** True when every tensor is float32 (the native kernels' only dtype). */
-export function allFloat32(...tensors: (TensorInfo | undefined)[]): boolean {
-  return tensors.every((t) => t === undefined || t.dtype === 'float32');
+/**
+ * True when every tensor is float32 and stored as a Float32Array (the native
+ * kernels' only type). A float32 tensor can share another dtype's storage:
+ * cpu's Cast from bool or int32 keeps the original array.
+ */
+export function allFloat32(backend: MathBackendCPU, ...tensors: (TensorInfo | undefined)[]): boolean {
+  return tensors.every((t) => t === undefined || (t.dtype === 'float32' && backend.data.get(t.dataId).values instanceof Float32Array));
 }
 
 /** The stock `cpu` kernel, for the cases native kernels do not cover (NCHW, exotic activations, other dtypes). */

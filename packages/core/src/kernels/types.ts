@@ -1,6 +1,6 @@
-import type { Activation, ConvShape, GemmOptions, PoolShape } from '@lite/native';
+import type { Activation, BinaryOp, ConvShape, GemmOptions, PoolShape } from '@lite/native';
 
-export type { Activation, ConvShape, GemmOptions, PoolShape };
+export type { Activation, BinaryOp, ConvShape, GemmOptions, PoolShape };
 
 /**
  * Every kernel lite runs, with one contract for the native addon and the
@@ -25,4 +25,12 @@ export interface Kernels {
   /** Mean over the window's in-bounds elements (padding excluded). */
   avgPool(x: Float32Array, y: Float32Array, shape: PoolShape): void;
   avgPoolBackprop(dy: Float32Array, dx: Float32Array, shape: PoolShape): void;
+  /** out[i] = a[i] op b[i % b.length] (b.length divides a.length): same shape, trailing vector or scalar. */
+  binary(op: BinaryOp, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out = x < 0 ? 0 : x (NaN kept). */
+  relu(x: Float32Array, out: Float32Array): void;
+  /** out = 1 where x > 0, NaN where x is NaN, alpha elsewhere (relu's gradient mask). */
+  step(x: Float32Array, out: Float32Array, alpha: number): void;
+  /** x is rows×cols: axis 0 gives the column sums (length cols), axis 1 the row sums (length rows). */
+  sum(x: Float32Array, out: Float32Array, rows: number, cols: number, axis: 0 | 1): void;
 }

@@ -35,7 +35,7 @@ function runConv(
 
 function conv2D(args: KernelArgs<Conv2DInputs, Conv2DAttrs>): TensorInfo {
   const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
-  return (allFloat32(x, filter) && runConv(args, x, filter, null, 'linear')) || (cpuConv2D(args as never) as TensorInfo);
+  return (allFloat32(args.backend, x, filter) && runConv(args, x, filter, null, 'linear')) || (cpuConv2D(args as never) as TensorInfo);
 }
 
 function fusedConv2D(args: KernelArgs<FusedConv2DInputs, FusedConv2DAttrs>): TensorInfo {
@@ -43,7 +43,7 @@ function fusedConv2D(args: KernelArgs<FusedConv2DInputs, FusedConv2DAttrs>): Ten
   const act = nativeActivation(args.attrs.activation);
   const outC = filter.shape[3];
   const biasFits = !bias || util.sizeFromShape(bias.shape) === outC;
-  const native = act !== undefined && biasFits && allFloat32(x, filter, bias) &&
+  const native = act !== undefined && biasFits && allFloat32(args.backend, x, filter, bias) &&
     runConv(args, x, filter, bias ? values(args.backend, bias) : null, act);
   return native || (cpuFusedConv2D(args as never) as TensorInfo);
 }
@@ -51,7 +51,7 @@ function fusedConv2D(args: KernelArgs<FusedConv2DInputs, FusedConv2DAttrs>): Ten
 function conv2DBackpropInput(args: KernelArgs<Conv2DBackpropInputInputs, Conv2DBackpropInputAttrs>): TensorInfo {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const info = convInfo(args.attrs.inputShape, filter.shape, { ...args.attrs, dilations: 1 });
-  if (!allFloat32(dy, filter) || !nativeGeometry(info)) return cpuBackpropInput(args as never) as TensorInfo;
+  if (!allFloat32(args.backend, dy, filter) || !nativeGeometry(info)) return cpuBackpropInput(args as never) as TensorInfo;
   const dx = new Float32Array(util.sizeFromShape(info.inShape));
   kernels.conv2dBackpropInput(values(args.backend, dy), values(args.backend, filter), dx, convShape(info));
   return output(args.backend, info.inShape, dx);
@@ -60,7 +60,7 @@ function conv2DBackpropInput(args: KernelArgs<Conv2DBackpropInputInputs, Conv2DB
 function conv2DBackpropFilter(args: KernelArgs<Conv2DBackpropFilterInputs, Conv2DBackpropFilterAttrs>): TensorInfo {
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const info = convInfo(x.shape, args.attrs.filterShape, { ...args.attrs, dilations: 1 });
-  if (!allFloat32(x, dy) || !nativeGeometry(info)) return cpuBackpropFilter(args as never) as TensorInfo;
+  if (!allFloat32(args.backend, x, dy) || !nativeGeometry(info)) return cpuBackpropFilter(args as never) as TensorInfo;
   const dw = new Float32Array(util.sizeFromShape(info.filterShape));
   kernels.conv2dBackpropFilter(values(args.backend, x), values(args.backend, dy), dw, convShape(info));
   return output(args.backend, info.filterShape, dw);

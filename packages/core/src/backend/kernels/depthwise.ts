@@ -33,7 +33,7 @@ function runDepthwise(
 
 function depthwise(args: KernelArgs<DepthwiseConv2dNativeInputs, Attrs>): TensorInfo {
   const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
-  return (allFloat32(x, filter) && runDepthwise(args, x, filter, null, 'linear')) || (cpuDepthwise(args as never) as TensorInfo);
+  return (allFloat32(args.backend, x, filter) && runDepthwise(args, x, filter, null, 'linear')) || (cpuDepthwise(args as never) as TensorInfo);
 }
 
 function fusedDepthwise(args: KernelArgs<FusedDepthwiseConv2DInputs, FusedDepthwiseConv2DAttrs>): TensorInfo {
@@ -41,7 +41,7 @@ function fusedDepthwise(args: KernelArgs<FusedDepthwiseConv2DInputs, FusedDepthw
   const act = nativeActivation(args.attrs.activation);
   const outC = filter.shape[2] * filter.shape[3];
   const biasFits = !bias || util.sizeFromShape(bias.shape) === outC;
-  const native = act !== undefined && biasFits && allFloat32(x, filter, bias) &&
+  const native = act !== undefined && biasFits && allFloat32(args.backend, x, filter, bias) &&
     runDepthwise(args, x, filter, bias ? values(args.backend, bias) : null, act);
   return native || (cpuFusedDepthwise(args as never) as TensorInfo);
 }
@@ -49,7 +49,7 @@ function fusedDepthwise(args: KernelArgs<FusedDepthwiseConv2DInputs, FusedDepthw
 function backpropInput(args: KernelArgs<DepthwiseConv2dNativeBackpropInputInputs, DepthwiseConv2dNativeBackpropInputAttrs>): TensorInfo {
   const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
   const info = convInfo(args.attrs.inputShape, filter.shape, { ...args.attrs, dataFormat: 'NHWC' }, true);
-  if (!allFloat32(dy, filter) || !nativeGeometry(info)) return cpuBackpropInput(args as never) as TensorInfo;
+  if (!allFloat32(args.backend, dy, filter) || !nativeGeometry(info)) return cpuBackpropInput(args as never) as TensorInfo;
   const dx = new Float32Array(util.sizeFromShape(info.inShape));
   kernels.depthwiseConv2dBackpropInput(values(args.backend, dy), values(args.backend, filter), dx, convShape(info));
   return output(args.backend, info.inShape, dx);
@@ -58,7 +58,7 @@ function backpropInput(args: KernelArgs<DepthwiseConv2dNativeBackpropInputInputs
 function backpropFilter(args: KernelArgs<DepthwiseConv2dNativeBackpropFilterInputs, DepthwiseConv2dNativeBackpropFilterAttrs>): TensorInfo {
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const info = convInfo(x.shape, args.attrs.filterShape, { ...args.attrs, dataFormat: 'NHWC' }, true);
-  if (!allFloat32(x, dy) || !nativeGeometry(info)) return cpuBackpropFilter(args as never) as TensorInfo;
+  if (!allFloat32(args.backend, x, dy) || !nativeGeometry(info)) return cpuBackpropFilter(args as never) as TensorInfo;
   const dw = new Float32Array(util.sizeFromShape(info.filterShape));
   kernels.depthwiseConv2dBackpropFilter(values(args.backend, x), values(args.backend, dy), dw, convShape(info));
   return output(args.backend, info.filterShape, dw);

@@ -43,7 +43,7 @@ const cpuFusedMatMul = cpuKernel(_FusedMatMul);
 
 function batchMatMul(args: KernelArgs<BatchMatMulInputs, BatchMatMulAttrs>): TensorInfo {
   const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-  if (!allFloat32(a, b)) return cpuBatchMatMul(args as never) as TensorInfo;
+  if (!allFloat32(args.backend, a, b)) return cpuBatchMatMul(args as never) as TensorInfo;
   return matMul(args.backend, a, b, args.attrs.transposeA, args.attrs.transposeB, null, 'linear');
 }
 
@@ -53,7 +53,7 @@ function fusedMatMul(args: KernelArgs<_FusedMatMulInputs, _FusedMatMulAttrs>): T
   const act = nativeActivation(activation);
   const n = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
   const biasFits = !bias || util.sizeFromShape(bias.shape) === n;
-  if (act === undefined || !biasFits || !allFloat32(a, b, bias)) return cpuFusedMatMul(args as never) as TensorInfo;
+  if (act === undefined || !biasFits || !allFloat32(args.backend, a, b, bias)) return cpuFusedMatMul(args as never) as TensorInfo;
   const biasValues = bias ? values(args.backend, bias) : null;
   return matMul(args.backend, a, b, transposeA, transposeB, biasValues, act);
 }

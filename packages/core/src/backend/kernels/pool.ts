@@ -23,7 +23,7 @@ const cpuAvgPoolGrad = cpuKernel(AvgPoolGrad);
 function forward(args: KernelArgs<MaxPoolInputs | AvgPoolInputs, PoolAttrs>, kind: 'max' | 'avg'): TensorInfo {
   const { x } = args.inputs as { x: TensorInfo };
   const info = poolInfo(x.shape, args.attrs);
-  if (!allFloat32(x) || !nativeGeometry(info)) {
+  if (!allFloat32(args.backend, x) || !nativeGeometry(info)) {
     return (kind === 'max' ? cpuMaxPool : cpuAvgPool)(args as never) as TensorInfo;
   }
   const y = new Float32Array(util.sizeFromShape(info.outShape));
@@ -34,7 +34,7 @@ function forward(args: KernelArgs<MaxPoolInputs | AvgPoolInputs, PoolAttrs>, kin
 function maxPoolGrad(args: KernelArgs<MaxPoolGradInputs, MaxPoolGradAttrs>): TensorInfo {
   const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
   const info = poolInfo(input.shape, args.attrs);
-  if (!allFloat32(dy, input) || !nativeGeometry(info)) return cpuMaxPoolGrad(args as never) as TensorInfo;
+  if (!allFloat32(args.backend, dy, input) || !nativeGeometry(info)) return cpuMaxPoolGrad(args as never) as TensorInfo;
   const dx = new Float32Array(util.sizeFromShape(input.shape));
   kernels.maxPoolBackprop(values(args.backend, dy), values(args.backend, input), dx, poolShape(info));
   return output(args.backend, input.shape, dx);
@@ -45,7 +45,7 @@ function maxPoolGrad(args: KernelArgs<MaxPoolGradInputs, MaxPoolGradAttrs>): Ten
 function avgPoolGrad(args: KernelArgs<AvgPoolGradInputs, AvgPoolGradAttrs>): TensorInfo {
   const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
   const info = poolInfo(input.shape, { ...args.attrs, dimRoundingMode: undefined });
-  if (!allFloat32(dy, input) || !nativeGeometry(info)) return cpuAvgPoolGrad(args as never) as TensorInfo;
+  if (!allFloat32(args.backend, dy, input) || !nativeGeometry(info)) return cpuAvgPoolGrad(args as never) as TensorInfo;
   const dx = new Float32Array(util.sizeFromShape(input.shape));
   kernels.avgPoolBackprop(values(args.backend, dy), dx, poolShape(info));
   return output(args.backend, input.shape, dx);

@@ -2,6 +2,7 @@ import {
   Sum, backend_util, util,
   type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { kernels } from '../../kernels/index.js';
 import { allFloat32, cpuKernel, output, values, type KernelArgs } from '../tensor_data.js';
 
 const cpuSum = cpuKernel(Sum);
@@ -23,30 +24,15 @@ function contiguousSplit(shape: number[], axes: number[]): { outer: number; inne
 
 // Sum over leading axes is the bias gradient of every conv and dense layer;
 // tfjs cpu transposes the whole tensor first. Accumulates in float64 as tfjs does.
+// (A reduction over every axis is a leading one: one column.)
 function sum(args: KernelArgs<{ x: TensorInfo }, SumAttrs>): TensorInfo {
   const { x } = args.inputs;
   const axes = util.parseAxisParam(args.attrs.axis, x.shape);
-  const split = allFloat32(x) && axes.length > 0 ? contiguousSplit(x.shape, axes) : undefined;
+  const split = allFloat32(args.backend, x) && axes.length > 0 ? contiguousSplit(x.shape, axes) : undefined;
   if (!split) return cpuSum(args as never) as TensorInfo;
-  const xv = values(args.backend, x);
   const { outer, inner, leading } = split;
-  let out: Float32Array;
-  if (leading) {
-    const acc = new Float64Array(inner);
-    for (let r = 0; r < outer; r++) {
-      const base = r * inner;
-      for (let c = 0; c < inner; c++) acc[c] += xv[base + c];
-    }
-    out = Float32Array.from(acc);
-  } else {
-    out = new Float32Array(outer);
-    for (let r = 0; r < outer; r++) {
-      let s = 0;
-      const base = r * inner;
-      for (let c = 0; c < inner; c++) s += xv[base + c];
-      out[r] = s;
-    }
-  }
+  const out = new Float32Array(leading ? inner : outer);
+  kernels.sum(values(args.backend, x), out, outer, inner, leading ? 0 : 1);
   const [reducedShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
   const shape = args.attrs.keepDims ? backend_util.expandShapeToKeepDim(reducedShape, axes) : reducedShape;
   return output(args.backend, shape, out);

@@ -3,6 +3,7 @@ import { gemm } from './gemm.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './depthwise.js';
 import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from './pool.js';
+import { binary, relu, step, sum } from './elementwise.js';
 
 /** The TypeScript reference kernels: the test oracle, and the fallback without the addon. */
 export const reference: Kernels = {
@@ -17,4 +18,8 @@ export const reference: Kernels = {
   maxPoolBackprop,
   avgPool,
   avgPoolBackprop,
+  binary,
+  relu,
+  step,
+  sum,
 };
