@@ -23,7 +23,7 @@ function sameValues(actual: Float32Array, expected: Float32Array, tolerance = 0)
 }
 
 // Sizes that cross the kernels' vector widths and threading chunks.
-const SIZES = [1, 2, 3, 5, 16, 17, 31, 33, 127, 1023, 32768, 32769, 100_003];
+const SIZES = [1, 2, 3, 5, 16, 17, 31, 33, 127, 1023, 32768, 32769, 100_003, 1_048_577];
 
 describe(`elementwise kernels, native vs reference (${kernelInfo().isa})`, () => {
   it('binary ops with same shape, trailing vectors and scalars', () => {
