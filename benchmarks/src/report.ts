@@ -55,6 +55,7 @@ export function trainTable(t: TrainResult): Table {
     align: ['left', 'right', 'left', 'left'],
     rows,
     notes: [
+      t.protocol,
       ...ratioNotes,
       ...t.runs.filter((r) => !r.skipped).map((r) => `${r.label}: ${describeInfo(r.info)}`),
       ...(t.runs.some((r) => r.scaledFrom) ? ['Figures marked * were timed on a subset of batches and scaled to the full epoch.'] : []),

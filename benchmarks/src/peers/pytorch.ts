@@ -1,5 +1,5 @@
 // PyTorch peer of the training benchmark: runs python/train_seedcnn.py with the
-// system Python (Debian's python3-torch), two threads and passive OpenMP waiting
+// system Python (Debian's python3-torch), the given thread count and passive OpenMP waiting
 // (spinning OpenMP workers would steal the second core between ops).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
