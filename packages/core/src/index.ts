@@ -5,3 +5,4 @@ export * from './models/index.js';
 export * from './train/index.js';
 export * from './metrics/index.js';
 export * from './io/index.js';
+export * from './graph/index.js';

@@ -1,0 +1,78 @@
+/**
+ * The shared vocabulary of compressed models: tensors in any encoding, the layer
+ * graph the runtime executes, and what each compression step records. Every
+ * package (prune, quant, distill) and the .lite file speak these types.
+ */
+
+/** How a tensor's values are stored. Later encodings (int8, int4, ternary, binary, kmeans, csr, nm) join this union. */
+export type Encoding = 'f32' | 'f16';
+
+interface TensorBase {
+  /** Unique within a model (tfjs weight names, e.g. "conv1/kernel"). */
+  name: string;
+  shape: number[];
+}
+
+/** Plain float32 values. */
+export interface F32Tensor extends TensorBase {
+  encoding: 'f32';
+  values: Float32Array;
+}
+
+/** IEEE half-precision bit patterns. */
+export interface F16Tensor extends TensorBase {
+  encoding: 'f16';
+  bits: Uint16Array;
+}
+
+/** A weight tensor in one of lite's encodings (a tagged union on `encoding`). */
+export type CompressedTensor = F32Tensor | F16Tensor;
+
+/** Fused activations the runtime applies after a conv or dense layer. */
+export type GraphActivation = 'linear' | 'relu' | 'relu6' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softmax';
+
+/** Padding as tfjs layers express it. */
+export type Padding = 'valid' | 'same';
+
+/**
+ * One operation of the graph. Weights are named entries of the model's tensor
+ * table; activations flow between nodes by node name. Layouts follow tfjs (NHWC,
+ * HWIO conv filters, [in, out] dense kernels).
+ */
+export type GraphNode =
+  | { op: 'input'; name: string; shape: (number | null)[] }
+  | { op: 'conv2d'; name: string; input: string; kernel: string; bias?: string; strides: [number, number]; padding: Padding; dilation: [number, number]; activation: GraphActivation; alpha?: number }
+  | { op: 'depthwiseConv2d'; name: string; input: string; kernel: string; bias?: string; strides: [number, number]; padding: Padding; dilation: [number, number]; activation: GraphActivation; alpha?: number }
+  | { op: 'dense'; name: string; input: string; kernel: string; bias?: string; activation: GraphActivation; alpha?: number }
+  | { op: 'activation'; name: string; input: string; activation: GraphActivation; alpha?: number }
+  | { op: 'prelu'; name: string; input: string; alpha: string }
+  | { op: 'zeroPadding2d'; name: string; input: string; padding: [[number, number], [number, number]] }
+  | { op: 'maxPool2d' | 'avgPool2d'; name: string; input: string; poolSize: [number, number]; strides: [number, number]; padding: Padding }
+  | { op: 'globalAvgPool2d'; name: string; input: string }
+  | { op: 'flatten'; name: string; input: string }
+  | { op: 'reshape'; name: string; input: string; targetShape: number[] }
+  | { op: 'add'; name: string; inputs: string[] }
+  | { op: 'concatenate'; name: string; inputs: string[]; axis: number };
+
+/** One compression step applied to a model, with its options (the file keeps them all). */
+export interface Provenance {
+  step: string;
+  options: Record<string, unknown>;
+  /** ISO time the step ran. */
+  at: string;
+  /** lite version that ran it. */
+  version: string;
+}
+
+/** A model as the runtime and the .lite file see it. */
+export interface LiteGraph {
+  /** Nodes in an order where every node comes after its inputs; the first are the inputs. */
+  nodes: GraphNode[];
+  /** Names of the nodes whose values the model returns. */
+  outputs: string[];
+  /** Every weight, by name. */
+  tensors: Map<string, CompressedTensor>;
+  provenance: Provenance[];
+  /** The last measurement of the model (ModelReport from @lite/core's metrics), if any. */
+  report?: Record<string, unknown>;
+}
