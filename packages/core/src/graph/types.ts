@@ -46,6 +46,8 @@ export type GraphNode =
   | { op: 'dense'; name: string; input: string; kernel: string; bias?: string; activation: GraphActivation; alpha?: number }
   | { op: 'activation'; name: string; input: string; activation: GraphActivation; alpha?: number }
   | { op: 'prelu'; name: string; input: string; alpha: string }
+  /** y = x·scale + shift per channel (last axis): a BatchNormalization with no conv/dense to fold into. */
+  | { op: 'scaleShift'; name: string; input: string; scale: string; shift: string }
   | { op: 'zeroPadding2d'; name: string; input: string; padding: [[number, number], [number, number]] }
   | { op: 'maxPool2d' | 'avgPool2d'; name: string; input: string; poolSize: [number, number]; strides: [number, number]; padding: Padding }
   | { op: 'globalAvgPool2d'; name: string; input: string }
