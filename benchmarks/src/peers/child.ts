@@ -42,7 +42,7 @@ export function runJson<T>(command: string, args: string[], env: NodeJS.ProcessE
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) {
-        reject(new Error(`${command} ${args[0] ?? ''} exited with ${code}: ${err.trim().slice(-2000)}`));
+        reject(new Error(`${command} ${args[0] ?? ''} exited with ${code}: ${errorLine(err)}`));
         return;
       }
       try {
@@ -52,6 +52,12 @@ export function runJson<T>(command: string, args: string[], env: NodeJS.ProcessE
       }
     });
   });
+}
+
+/** The line of a child's stderr that says what went wrong (the last one naming an error, else the last one). */
+function errorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return [...lines].reverse().find((l) => /error\b/i.test(l)) ?? lines.at(-1) ?? '(no output)';
 }
 
 /** In a child: the request passed as argv[2]. */

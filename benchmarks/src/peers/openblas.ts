@@ -22,7 +22,7 @@ export function compileHarness(): Promise<string> {
     try {
       await promisify(execFile)(cc, ['-O2', source, '-o', out, '-lopenblas', '-lm']);
     } catch (err) {
-      const detail = (err as { stderr?: string }).stderr?.trim().split('\n')[0] ?? String(err);
+      const detail = (err as { stderr?: string }).stderr?.trim().split('\n')[0] || (err as Error).message;
       throw new Error(`could not build the OpenBLAS harness with ${cc} (install libopenblas-dev): ${detail}`);
     }
     return out;

@@ -42,5 +42,8 @@ export function runPyTorch(req: PyTorchRequest): Promise<EpochReply> {
     '--threads', String(req.threads),
     '--warmup-batches', String(req.warmupBatches),
   ];
-  return runJson<EpochReply>(pythonPath(), args, { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: String(req.threads) });
+  const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: String(req.threads) };
+  return runJson<EpochReply>(pythonPath(), args, env).catch((err: Error) => {
+    throw new Error(`${err.message} (the PyTorch peer needs numpy and torch, e.g. Debian's python3-torch; LITE_BENCH_PYTHON picks the interpreter)`);
+  });
 }
