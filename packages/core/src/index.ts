@@ -6,3 +6,4 @@ export * from './train/index.js';
 export * from './metrics/index.js';
 export * from './io/index.js';
 export * from './graph/index.js';
+export * from './runtime/index.js';

@@ -1,0 +1,168 @@
+import type { GraphNode, LiteGraph } from '../graph/index.js';
+import { sizeOf } from './geometry.js';
+import { inferShapes, nodeInputs } from './shapes.js';
+import { buildStep, convGeometry, kernelAcceptsGeometry, runsInPlace, type ExtraPadding, type Step } from './steps.js';
+import type { RuntimeWeight } from './weights.js';
+
+/**
+ * Everything needed to run a graph for one set of input shapes: the steps in
+ * order and the buffers they share, allocated once and reused on every run.
+ */
+export interface Plan {
+  /** Buffers the caller fills before {@link runPlan}, in the graph's input order. */
+  inputs: { name: string; shape: number[]; buffer: Float32Array }[];
+  /** Where each output lies after a run (views into the plan's buffers; copy them out). */
+  outputs: { name: string; shape: number[]; value: Float32Array }[];
+  steps: Step[];
+  /** Floats allocated for all the plan's buffers. */
+  floats: number;
+}
+
+/** A buffer several node values may share over the plan (aliases and in-place ops). */
+interface Storage {
+  size: number;
+  /** Index of the last step that reads it (Infinity for outputs). */
+  end: number;
+  array?: Float32Array;
+}
+
+/** Free buffers, handed out best-fit. */
+class BufferPool {
+  private free: Float32Array[] = [];
+  floats = 0;
+
+  take(size: number): Float32Array {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const len = this.free[i].length;
+      if (len >= size && (best < 0 || len < this.free[best].length)) best = i;
+    }
+    if (best >= 0) return this.free.splice(best, 1)[0];
+    this.floats += size;
+    return new Float32Array(size);
+  }
+
+  give(array: Float32Array): void {
+    this.free.push(array);
+  }
+}
+
+/**
+ * ZeroPadding2D nodes whose only readers are convolutions that can apply the
+ * padding themselves (the kernels pad with zeros): those readers take the
+ * unpadded input and the padding is never materialised.
+ */
+function foldablePads(
+  graph: LiteGraph,
+  shapes: Map<string, number[]>,
+  weights: ReadonlyMap<string, RuntimeWeight>,
+  readers: Map<string, GraphNode[]>,
+  outputs: Set<string>,
+): Map<string, { name: string; padding: ExtraPadding }> {
+  const folded = new Map<string, { name: string; padding: ExtraPadding }>();
+  for (const node of graph.nodes) {
+    if (node.op !== 'zeroPadding2d' || outputs.has(node.name)) continue;
+    const users = readers.get(node.name) ?? [];
+    const ok = users.length > 0 && users.every((u) => {
+      if (u.op !== 'conv2d' && u.op !== 'depthwiseConv2d') return false;
+      const k = weights.get(u.kernel)?.shape;
+      return k !== undefined && kernelAcceptsGeometry(convGeometry(u, shapes.get(node.input)!, k, node.padding));
+    });
+    if (ok) folded.set(node.name, { name: node.input, padding: node.padding });
+  }
+  return folded;
+}
+
+/**
+ * Plans a graph for concrete input shapes (batch included, one per input node
+ * in graph order): infers every shape, assigns buffers (a value's buffer goes
+ * back to the pool after its last reader; elementwise ops write over an input
+ * that dies with them; flatten/reshape share their input's buffer) and builds
+ * the steps.
+ */
+export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, RuntimeWeight>, inputShapes: number[][]): Plan {
+  const inputNodes = graph.nodes.filter((n) => n.op === 'input');
+  const weightShape = (name: string): number[] => {
+    const w = weights.get(name);
+    if (!w) throw new Error(`the graph reads weight '${name}', which the model does not have`);
+    return w.shape;
+  };
+  const shapes = inferShapes(graph, new Map(inputNodes.map((n, i) => [n.name, inputShapes[i]])), weightShape);
+  const outputs = new Set(graph.outputs);
+  const readers = new Map<string, GraphNode[]>();
+  for (const node of graph.nodes) {
+    for (const input of nodeInputs(node)) readers.set(input, [...(readers.get(input) ?? []), node]);
+  }
+  const pads = foldablePads(graph, shapes, weights, readers, outputs);
+  const source = (name: string): string => pads.get(name)?.name ?? name;
+
+  // The step index of every value's last reader, following aliases back to the buffer's owner.
+  const end = new Map<string, number>();
+  for (const name of outputs) end.set(name, Infinity);
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const node = graph.nodes[i];
+    const nodeEnd = end.get(node.name) ?? i;
+    for (const input of nodeInputs(node).map(source)) {
+      const reach = node.op === 'flatten' || node.op === 'reshape' ? nodeEnd : i;
+      end.set(input, Math.max(end.get(input) ?? -1, reach));
+    }
+  }
+
+  const storage = new Map<string, Storage>();
+  const pool = new BufferPool();
+  const steps: Step[] = [];
+  // Input buffers are filled before every run; their arrays may serve later values once read.
+  const inputBuffers = new Map<string, Float32Array>();
+  const release = (s: Storage, at: number): void => {
+    if (s.end <= at && s.array) {
+      pool.give(s.array);
+      s.array = undefined;
+    }
+  };
+  const viewOf = (name: string): Float32Array => {
+    const s = storage.get(source(name))!;
+    return s.array!.subarray(0, sizeOf(shapes.get(source(name))!));
+  };
+  const ctx = {
+    value: viewOf,
+    shape: (name: string) => shapes.get(name)!,
+    weight: (name: string) => weights.get(name)!,
+    convSource: (name: string) => pads.get(name) ?? { name, padding: [[0, 0], [0, 0]] as ExtraPadding },
+  };
+
+  for (let i = 0; i < graph.nodes.length; i++) {
+    const node = graph.nodes[i];
+    if (pads.has(node.name)) continue;
+    const myEnd = end.get(node.name) ?? i;
+    const ins = nodeInputs(node).map(source);
+    if (node.op === 'flatten' || node.op === 'reshape') {
+      storage.set(node.name, storage.get(ins[0])!);
+      continue;
+    }
+    const size = sizeOf(shapes.get(node.name)!);
+    const first = ins.length > 0 ? storage.get(ins[0])! : undefined;
+    if (first && runsInPlace(node) && first.end === i && first.size === size && first.array) {
+      first.end = myEnd;
+      storage.set(node.name, first);
+    } else {
+      storage.set(node.name, { size, end: myEnd, array: pool.take(size) });
+    }
+    if (node.op === 'input') inputBuffers.set(node.name, viewOf(node.name));
+    const step = buildStep(node, ctx);
+    if (step) steps.push(step);
+    for (const input of ins) release(storage.get(input)!, i);
+    release(storage.get(node.name)!, i);
+  }
+
+  return {
+    inputs: inputNodes.map((n, i) => ({ name: n.name, shape: inputShapes[i], buffer: inputBuffers.get(n.name)! })),
+    outputs: graph.outputs.map((name) => ({ name, shape: shapes.get(name)!, value: viewOf(name) })),
+    steps,
+    floats: pool.floats,
+  };
+}
+
+/** Runs a plan whose input buffers hold the inputs; the outputs are then in `plan.outputs`. */
+export function runPlan(plan: Plan): void {
+  for (const step of plan.steps) step();
+}

@@ -1,0 +1,237 @@
+import type { GraphNode } from '../graph/index.js';
+import { kernels, type ConvShape, type GemmOptions, type PoolShape } from '../kernels/index.js';
+import { applyActivation, expandTrailing, isKernelActivation, prelu, scaleShift } from './activations.js';
+import { axisGeometry, sizeOf } from './geometry.js';
+import { normalizeAxis } from './shapes.js';
+import type { RuntimeWeight } from './weights.js';
+
+/** One executable step of a plan: reads and writes the plan's buffers. */
+export type Step = () => void;
+
+/** Zero padding a convolution applies on top of its own (a ZeroPadding2D folded into it). */
+export type ExtraPadding = [[number, number], [number, number]];
+
+/** What a step builder can ask of the plan. */
+export interface StepContext {
+  /** The buffer (exactly sized) holding a node's value. */
+  value(name: string): Float32Array;
+  shape(name: string): number[];
+  weight(name: string): RuntimeWeight;
+  /** For a conv reading a folded ZeroPadding2D: the node it really reads and the padding to add. */
+  convSource(name: string): { name: string; padding: ExtraPadding };
+}
+
+/**
+ * The kernel geometry of a conv or depthwise node reading an input of shape `x`
+ * ([batch, h, w, c], before `extra` padding) through a kernel of shape `k`.
+ */
+export function convGeometry(
+  node: Extract<GraphNode, { op: 'conv2d' | 'depthwiseConv2d' }>,
+  x: number[],
+  k: number[],
+  extra: ExtraPadding = [[0, 0], [0, 0]],
+): ConvShape {
+  const [[t, b], [l, r]] = extra;
+  const h = axisGeometry(x[1] + t + b, k[0], node.strides[0], node.dilation[0], node.padding);
+  const w = axisGeometry(x[2] + l + r, k[1], node.strides[1], node.dilation[1], node.padding);
+  return {
+    batch: x[0], inH: x[1], inW: x[2], inC: x[3],
+    outH: h.out, outW: w.out, outC: node.op === 'conv2d' ? k[3] : k[2] * k[3],
+    filterH: k[0], filterW: k[1],
+    strideH: node.strides[0], strideW: node.strides[1],
+    dilationH: node.dilation[0], dilationW: node.dilation[1],
+    padTop: h.padBefore + t, padLeft: w.padBefore + l,
+  };
+}
+
+/**
+ * Whether the native kernels accept a geometry: padding below the filter's
+ * extent and every window starting inside the input (a folded ZeroPadding2D
+ * can break this; the plan then materialises the padding instead).
+ */
+export function kernelAcceptsGeometry(s: ConvShape): boolean {
+  const extentH = (s.filterH - 1) * s.dilationH + 1;
+  const extentW = (s.filterW - 1) * s.dilationW + 1;
+  return s.padTop < extentH && s.padLeft < extentW
+    && (s.outH - 1) * s.strideH - s.padTop < s.inH
+    && (s.outW - 1) * s.strideW - s.padLeft < s.inW;
+}
+
+function f32(weight: RuntimeWeight): Float32Array {
+  // The only kind today; an encoding with its own kernel adds a case in each builder.
+  return weight.values;
+}
+
+function convStep(node: Extract<GraphNode, { op: 'conv2d' | 'depthwiseConv2d' }>, ctx: StepContext): Step {
+  const source = ctx.convSource(node.input);
+  const x = ctx.value(source.name);
+  const kernel = ctx.weight(node.kernel);
+  const shape = convGeometry(node, ctx.shape(source.name), kernel.shape, source.padding);
+  const y = ctx.value(node.name);
+  const filter = f32(kernel);
+  const bias = node.bias === undefined ? null : f32(ctx.weight(node.bias));
+  const fused = isKernelActivation(node.activation);
+  const activation = fused ? (node.activation as 'linear' | 'relu' | 'relu6') : 'linear';
+  const run = node.op === 'conv2d' ? kernels.conv2d : kernels.depthwiseConv2d;
+  if (fused) return () => run(x, filter, bias, y, shape, activation);
+  return () => {
+    run(x, filter, bias, y, shape, 'linear');
+    applyActivation(node.activation, y, y, shape.outC, node.alpha);
+  };
+}
+
+function denseStep(node: Extract<GraphNode, { op: 'dense' }>, ctx: StepContext): Step {
+  const x = ctx.value(node.input);
+  const kernel = ctx.weight(node.kernel);
+  const [k, n] = kernel.shape;
+  const m = x.length / k;
+  const y = ctx.value(node.name);
+  const w = f32(kernel);
+  const fused = isKernelActivation(node.activation);
+  const options: GemmOptions = {
+    bias: node.bias === undefined ? null : f32(ctx.weight(node.bias)),
+    activation: fused ? (node.activation as 'linear' | 'relu' | 'relu6') : 'linear',
+  };
+  if (fused) return () => kernels.gemm(m, n, k, x, w, y, options);
+  return () => {
+    kernels.gemm(m, n, k, x, w, y, options);
+    applyActivation(node.activation, y, y, n, node.alpha);
+  };
+}
+
+function poolStep(node: Extract<GraphNode, { op: 'maxPool2d' | 'avgPool2d' | 'globalAvgPool2d' }>, ctx: StepContext): Step {
+  const x = ctx.value(node.input);
+  const xs = ctx.shape(node.input);
+  const y = ctx.value(node.name);
+  let shape: PoolShape;
+  if (node.op === 'globalAvgPool2d') {
+    shape = {
+      batch: xs[0], inH: xs[1], inW: xs[2], channels: xs[3], outH: 1, outW: 1,
+      filterH: xs[1], filterW: xs[2], strideH: 1, strideW: 1, padTop: 0, padLeft: 0,
+    };
+  } else {
+    const h = axisGeometry(xs[1], node.poolSize[0], node.strides[0], 1, node.padding);
+    const w = axisGeometry(xs[2], node.poolSize[1], node.strides[1], 1, node.padding);
+    shape = {
+      batch: xs[0], inH: xs[1], inW: xs[2], channels: xs[3], outH: h.out, outW: w.out,
+      filterH: node.poolSize[0], filterW: node.poolSize[1], strideH: node.strides[0], strideW: node.strides[1],
+      padTop: h.padBefore, padLeft: w.padBefore,
+    };
+  }
+  const run = node.op === 'maxPool2d' ? kernels.maxPool : kernels.avgPool;
+  return () => run(x, y, shape);
+}
+
+function zeroPadStep(node: Extract<GraphNode, { op: 'zeroPadding2d' }>, ctx: StepContext): Step {
+  const x = ctx.value(node.input);
+  const [batch, h, w, c] = ctx.shape(node.input);
+  const [, outH, outW] = ctx.shape(node.name);
+  const [[top], [left]] = node.padding;
+  const y = ctx.value(node.name);
+  const row = w * c;
+  return () => {
+    y.fill(0);
+    for (let b = 0; b < batch; b++) {
+      for (let r = 0; r < h; r++) {
+        const src = (b * h + r) * row;
+        y.set(x.subarray(src, src + row), ((b * outH + r + top) * outW + left) * c);
+      }
+    }
+  };
+}
+
+function addStep(node: Extract<GraphNode, { op: 'add' }>, ctx: StepContext): Step {
+  const xs = node.inputs.map((n) => ctx.value(n));
+  const y = ctx.value(node.name);
+  if (xs.length === 1) return () => y !== xs[0] && y.set(xs[0]);
+  return () => {
+    kernels.binary('add', xs[0], xs[1], y);
+    for (let i = 2; i < xs.length; i++) kernels.binary('add', y, xs[i], y);
+  };
+}
+
+function concatStep(node: Extract<GraphNode, { op: 'concatenate' }>, ctx: StepContext): Step {
+  const shapes = node.inputs.map((n) => ctx.shape(n));
+  const axis = normalizeAxis(node.axis, shapes[0].length);
+  const xs = node.inputs.map((n) => ctx.value(n));
+  const inner = shapes.map((s) => sizeOf(s.slice(axis)));
+  const outer = sizeOf(shapes[0].slice(0, axis));
+  const innerOut = inner.reduce((a, b) => a + b, 0);
+  const y = ctx.value(node.name);
+  return () => {
+    let offset = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i];
+      const n = inner[i];
+      if (n >= 64) {
+        for (let o = 0; o < outer; o++) y.set(x.subarray(o * n, (o + 1) * n), o * innerOut + offset);
+      } else {
+        for (let o = 0; o < outer; o++) {
+          const src = o * n;
+          const dst = o * innerOut + offset;
+          for (let j = 0; j < n; j++) y[dst + j] = x[src + j];
+        }
+      }
+      offset += n;
+    }
+  };
+}
+
+function trailingWeight(ctx: StepContext, name: string, trailing: number[]): Float32Array {
+  const w = ctx.weight(name);
+  return expandTrailing(f32(w), w.shape, trailing);
+}
+
+/**
+ * The step that computes one node, or null for a node that needs none (inputs,
+ * and flatten/reshape, whose value shares its input's buffer).
+ */
+export function buildStep(node: GraphNode, ctx: StepContext): Step | null {
+  switch (node.op) {
+    case 'input':
+    case 'flatten':
+    case 'reshape':
+      return null;
+    case 'conv2d':
+    case 'depthwiseConv2d':
+      return convStep(node, ctx);
+    case 'dense':
+      return denseStep(node, ctx);
+    case 'maxPool2d':
+    case 'avgPool2d':
+    case 'globalAvgPool2d':
+      return poolStep(node, ctx);
+    case 'zeroPadding2d':
+      return zeroPadStep(node, ctx);
+    case 'add':
+      return addStep(node, ctx);
+    case 'concatenate':
+      return concatStep(node, ctx);
+    case 'activation': {
+      const x = ctx.value(node.input);
+      const y = ctx.value(node.name);
+      const shape = ctx.shape(node.name);
+      const last = shape[shape.length - 1];
+      return () => applyActivation(node.activation, x, y, last, node.alpha);
+    }
+    case 'prelu': {
+      const x = ctx.value(node.input);
+      const y = ctx.value(node.name);
+      const alpha = trailingWeight(ctx, node.alpha, ctx.shape(node.input).slice(1));
+      return () => prelu(x, alpha, y);
+    }
+    case 'scaleShift': {
+      const x = ctx.value(node.input);
+      const y = ctx.value(node.name);
+      const trailing = ctx.shape(node.input).slice(1);
+      const scale = trailingWeight(ctx, node.scale, trailing);
+      const shift = trailingWeight(ctx, node.shift, trailing);
+      return () => scaleShift(x, scale, shift, y);
+    }
+  }
+}
+
+/** Ops whose output may overwrite their (first) input's buffer. */
+export function runsInPlace(node: GraphNode): boolean {
+  return node.op === 'activation' || node.op === 'prelu' || node.op === 'scaleShift' || node.op === 'add';
+}
