@@ -7,3 +7,4 @@ export * from './metrics/index.js';
 export * from './io/index.js';
 export * from './graph/index.js';
 export * from './runtime/index.js';
+export * from './format/index.js';

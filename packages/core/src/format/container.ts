@@ -1,0 +1,241 @@
+/**
+ * Encoding and decoding whole .lite files (layout in layout.ts). The reader checks
+ * every byte it relies on before it uses it, in this order: preamble (magic,
+ * version, flags, counts, table checksum), section table (offsets, lengths, flags,
+ * bounds), header (checksum, UTF-8, JSON, structure), tensor layouts against the
+ * section lengths, padding and section checksums; only then does it decode sections.
+ */
+import type { CompressedTensor, GraphNode, LiteGraph } from '../graph/types.js';
+import { crc32 } from './crc32.js';
+import { LiteFormatError, failAtByte } from './errors.js';
+import { validateHeader, type LiteHeader, type TensorEntry } from './header.js';
+import { huffmanDecode, huffmanEncode } from './huffman.js';
+import {
+  FORMAT_VERSION,
+  MAGIC,
+  PRE,
+  PREAMBLE_BYTES,
+  SEC,
+  SECTION_ENTRY_BYTES,
+  SECTION_HUFFMAN,
+  align,
+  readU32,
+  readU64,
+  writeU32,
+  writeU64,
+  type SectionEntry,
+} from './layout.js';
+import { MAX_HEADER_BYTES, MAX_SECTIONS, MAX_SECTION_BYTES } from './limits.js';
+import { findEncoding, getEncoding } from './registry.js';
+
+/** Options of {@link encodeLite}. */
+export interface EncodeLiteOptions {
+  /** `'auto'` (default): Huffman-code each section whose coded form is smaller; `'off'`: store all sections as is. */
+  huffman?: 'auto' | 'off';
+}
+
+/** A section to place in a file: its stored bytes, decoded length and flags. */
+export interface SectionPayload {
+  stored: Uint8Array;
+  rawLength: number;
+  flags: number;
+}
+
+/**
+ * Lays out a file from header JSON bytes and sections (computing offsets, padding and
+ * every checksum). No validation: {@link encodeLite} validates first; the fuzzer uses
+ * this to build files with deliberately bad contents.
+ */
+export function assembleLite(header: Uint8Array, sections: readonly SectionPayload[], version = FORMAT_VERSION): Uint8Array {
+  const tableEnd = PREAMBLE_BYTES + sections.length * SECTION_ENTRY_BYTES;
+  const headerEnd = tableEnd + header.length;
+  let end = headerEnd;
+  const offsets = sections.map((s) => {
+    const at = align(end);
+    end = at + s.stored.length;
+    return at;
+  });
+  const out = new Uint8Array(end);
+  out.set(MAGIC, 0);
+  writeU32(out, PRE.version, version);
+  writeU32(out, PRE.flags, 0);
+  writeU32(out, PRE.headerLength, header.length);
+  writeU32(out, PRE.headerCrc, crc32(header));
+  writeU32(out, PRE.sectionCount, sections.length);
+  sections.forEach((s, i) => {
+    const e = PREAMBLE_BYTES + i * SECTION_ENTRY_BYTES;
+    writeU64(out, e + SEC.offset, offsets[i]);
+    writeU64(out, e + SEC.storedLength, s.stored.length);
+    writeU64(out, e + SEC.rawLength, s.rawLength);
+    writeU32(out, e + SEC.flags, s.flags);
+    writeU32(out, e + SEC.crc, crc32(s.stored));
+    out.set(s.stored, offsets[i]);
+  });
+  out.set(header, tableEnd);
+  writeU32(out, PRE.tableCrc, crc32(out, PREAMBLE_BYTES, tableEnd, crc32(out, 0, PRE.tableCrc)));
+  return out;
+}
+
+/**
+ * Serializes a graph to the bytes of a .lite file. The graph is validated with the
+ * reader's own checks first (a LiteFormatError names the bad field), so every file
+ * written can be read back. The graph is not modified. Sections are Huffman-coded
+ * where that makes them smaller (see {@link EncodeLiteOptions}). Non-finite numbers
+ * in the report or provenance options become `null` (JSON).
+ */
+export function encodeLite(graph: LiteGraph, options: EncodeLiteOptions = {}): Uint8Array {
+  const huffman = options.huffman ?? 'auto';
+  if (huffman !== 'auto' && huffman !== 'off') throw new RangeError(`huffman must be 'auto' or 'off', not ${JSON.stringify(huffman)}`);
+  if (!(graph.tensors instanceof Map)) throw new LiteFormatError('graph.tensors must be a Map of tensor name → tensor', { path: 'graph.tensors' });
+  const entries: TensorEntry[] = [];
+  const streams: Uint8Array[] = [];
+  for (const [key, tensor] of graph.tensors) {
+    const path = `graph.tensors[${JSON.stringify(key)}]`;
+    if (tensor === null || typeof tensor !== 'object') throw new LiteFormatError('expected a tensor object', { path });
+    if (tensor.name !== key) throw new LiteFormatError(`tensor is named ${JSON.stringify(tensor.name)} but stored under ${JSON.stringify(key)}`, { path });
+    const codec = findEncoding(tensor.encoding);
+    if (!codec) throw new LiteFormatError(`unknown tensor encoding ${JSON.stringify(tensor.encoding)}`, { path: `${path}.encoding` });
+    const s = codec.serialize(tensor);
+    codec.checkLayout(tensor.shape, s.meta, s.streams.map((x) => x.length), path);
+    entries.push({ name: tensor.name, shape: [...tensor.shape], encoding: tensor.encoding, meta: s.meta, sections: s.streams.map((_, i) => streams.length + i) });
+    streams.push(...s.streams);
+  }
+  const header: Record<string, unknown> = { nodes: graph.nodes, outputs: graph.outputs, tensors: entries, provenance: graph.provenance };
+  if (graph.report !== undefined) header.report = graph.report;
+  let json: string;
+  try {
+    json = JSON.stringify(header);
+  } catch (err) {
+    throw new LiteFormatError(`the graph cannot be written as JSON: ${(err as Error).message}`, { path: 'header' });
+  }
+  const headerBytes = new TextEncoder().encode(json);
+  if (headerBytes.length > MAX_HEADER_BYTES) throw new LiteFormatError(`header is ${headerBytes.length} bytes, over the ${MAX_HEADER_BYTES}-byte limit`, { path: 'header' });
+  if (streams.length > MAX_SECTIONS) throw new LiteFormatError(`${streams.length} sections, over the limit of ${MAX_SECTIONS}`, { path: 'header.tensors' });
+  validateHeader(JSON.parse(json), streams.length);
+  const sections = streams.map((raw, i): SectionPayload => {
+    if (raw.length > MAX_SECTION_BYTES) throw new LiteFormatError(`section ${i} is ${raw.length} bytes, over the ${MAX_SECTION_BYTES}-byte limit`, { path: 'header.tensors' });
+    const coded = huffman === 'auto' ? huffmanEncode(raw, { onlyIfSmaller: true }) : undefined;
+    return coded ? { stored: coded, rawLength: raw.length, flags: SECTION_HUFFMAN } : { stored: raw, rawLength: raw.length, flags: 0 };
+  });
+  return assembleLite(headerBytes, sections);
+}
+
+/** What {@link inspectLite} returns: the validated header and section table, with nothing decoded. */
+export interface LiteLayout {
+  version: number;
+  header: LiteHeader;
+  sections: SectionEntry[];
+  /** Bytes of the JSON header. */
+  headerBytes: number;
+  /** Total file size. */
+  fileBytes: number;
+}
+
+/** Runs every check of the reader short of decoding sections; returns the header and section table. */
+export function inspectLite(bytes: Uint8Array): LiteLayout {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('inspectLite/decodeLite expects a Uint8Array (e.g. a Buffer from fs.readFile)');
+  const size = bytes.length;
+  // Preamble.
+  if (size < PREAMBLE_BYTES) failAtByte(size, `file is ${size} bytes, shorter than the ${PREAMBLE_BYTES}-byte .lite preamble (truncated, or not a .lite file)`);
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (bytes[i] !== MAGIC[i]) failAtByte(i, 'not a .lite file (bad magic bytes; expected "\\x89LITE\\r\\n\\x1a")');
+  }
+  const version = readU32(bytes, PRE.version);
+  if (version !== FORMAT_VERSION) {
+    failAtByte(PRE.version, `unsupported .lite format version ${version} (this reader reads version ${FORMAT_VERSION}${version > FORMAT_VERSION ? '; upgrade @lite/core' : ''})`);
+  }
+  const flags = readU32(bytes, PRE.flags);
+  if (flags !== 0) failAtByte(PRE.flags, `unknown file flags 0x${flags.toString(16)} (must be 0 in version ${FORMAT_VERSION})`);
+  const headerLength = readU32(bytes, PRE.headerLength);
+  const sectionCount = readU32(bytes, PRE.sectionCount);
+  if (sectionCount > MAX_SECTIONS) failAtByte(PRE.sectionCount, `section count ${sectionCount} is over the limit of ${MAX_SECTIONS}`);
+  const tableEnd = PREAMBLE_BYTES + sectionCount * SECTION_ENTRY_BYTES;
+  if (tableEnd > size) failAtByte(PRE.sectionCount, `section count ${sectionCount} needs a ${tableEnd - PREAMBLE_BYTES}-byte section table, the file has only ${size - PREAMBLE_BYTES} bytes after the preamble (truncated?)`);
+  if (headerLength > MAX_HEADER_BYTES) failAtByte(PRE.headerLength, `header length ${headerLength} is over the limit of ${MAX_HEADER_BYTES}`);
+  const headerEnd = tableEnd + headerLength;
+  if (headerEnd > size) failAtByte(PRE.headerLength, `header length ${headerLength} runs past the end of the file (${size} bytes; truncated?)`);
+  const tableCrc = crc32(bytes, PREAMBLE_BYTES, tableEnd, crc32(bytes, 0, PRE.tableCrc));
+  if (tableCrc !== readU32(bytes, PRE.tableCrc)) failAtByte(PRE.tableCrc, 'checksum mismatch in the preamble or section table (corrupt file)');
+
+  // Section table: canonical layout, every length bounded by the file.
+  const sections: SectionEntry[] = [];
+  let end = headerEnd;
+  for (let i = 0; i < sectionCount; i++) {
+    const e = PREAMBLE_BYTES + i * SECTION_ENTRY_BYTES;
+    const s: SectionEntry = {
+      offset: readU64(bytes, e + SEC.offset),
+      storedLength: readU64(bytes, e + SEC.storedLength),
+      rawLength: readU64(bytes, e + SEC.rawLength),
+      flags: readU32(bytes, e + SEC.flags),
+      crc: readU32(bytes, e + SEC.crc),
+    };
+    const expected = align(end);
+    if (s.offset !== expected) failAtByte(e + SEC.offset, `section ${i} starts at ${s.offset}, expected ${expected} (sections follow the header in order, each at the next multiple of 64)`);
+    if (s.storedLength > size - s.offset) failAtByte(e + SEC.storedLength, `section ${i} (${s.storedLength} bytes at ${s.offset}) runs past the end of the file (${size} bytes; truncated?)`);
+    if ((s.flags & ~SECTION_HUFFMAN) !== 0) failAtByte(e + SEC.flags, `section ${i} has unknown flags 0x${s.flags.toString(16)}`);
+    if (s.rawLength > MAX_SECTION_BYTES) failAtByte(e + SEC.rawLength, `section ${i} decodes to ${s.rawLength} bytes, over the limit of ${MAX_SECTION_BYTES}`);
+    if (s.flags & SECTION_HUFFMAN) {
+      // Every symbol takes at least one bit: bounds the allocation by 8× the stored bytes.
+      if (s.rawLength > s.storedLength * 8) failAtByte(e + SEC.rawLength, `Huffman section ${i} declares ${s.rawLength} decoded bytes, more than its ${s.storedLength} stored bytes can hold`);
+    } else if (s.rawLength !== s.storedLength) {
+      failAtByte(e + SEC.rawLength, `section ${i} is not Huffman-coded but its decoded length ${s.rawLength} differs from its stored length ${s.storedLength}`);
+    }
+    end = s.offset + s.storedLength;
+    sections.push(s);
+  }
+  if (end !== size) failAtByte(end, `${size - end} unexpected bytes after the end of the ${sectionCount > 0 ? 'last section' : 'header'} (file should be ${end} bytes)`);
+
+  // Header: checksum, UTF-8, JSON, structure.
+  if (crc32(bytes, tableEnd, headerEnd) !== readU32(bytes, PRE.headerCrc)) failAtByte(PRE.headerCrc, 'header checksum mismatch (corrupt file)');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(tableEnd, headerEnd));
+  } catch {
+    failAtByte(tableEnd, 'header is not valid UTF-8');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    failAtByte(tableEnd, `header is not valid JSON: ${(err as Error).message}`);
+  }
+  const header = validateHeader(json, sectionCount);
+  for (let i = 0; i < header.tensors.length; i++) {
+    const t = header.tensors[i];
+    getEncoding(t.encoding).checkLayout(t.shape, t.meta, t.sections.map((k) => sections[k].rawLength), `header.tensors[${i}]`);
+  }
+
+  // Padding and section checksums.
+  let pos = headerEnd;
+  for (let i = 0; i < sectionCount; i++) {
+    const s = sections[i];
+    for (; pos < s.offset; pos++) if (bytes[pos] !== 0) failAtByte(pos, `padding before section ${i} is not zero`);
+    if (crc32(bytes, s.offset, s.offset + s.storedLength) !== s.crc) {
+      failAtByte(PREAMBLE_BYTES + i * SECTION_ENTRY_BYTES + SEC.crc, `section ${i} (bytes ${s.offset}..${s.offset + s.storedLength}) checksum mismatch (corrupt file)`);
+    }
+    pos = s.offset + s.storedLength;
+  }
+  return { version, header, sections, headerBytes: headerLength, fileBytes: size };
+}
+
+/**
+ * Reads a .lite file's bytes into a graph. Every offset, length, count, shape,
+ * checksum and header field is checked before any tensor data is decoded; a
+ * truncated, corrupt or hostile file throws a {@link LiteFormatError} saying what
+ * and where (byte offset or header field path), never anything else.
+ */
+export function decodeLite(bytes: Uint8Array): LiteGraph {
+  const { header, sections } = inspectLite(bytes);
+  const decoded = sections.map((s) => {
+    const stored = bytes.subarray(s.offset, s.offset + s.storedLength);
+    return s.flags & SECTION_HUFFMAN ? huffmanDecode(stored, s.rawLength, s.offset) : stored;
+  });
+  const tensors = new Map<string, CompressedTensor>();
+  header.tensors.forEach((t, i) => {
+    const tensor = getEncoding(t.encoding).deserialize(t.name, t.shape, t.meta, t.sections.map((k) => decoded[k]), `header.tensors[${i}]`);
+    tensors.set(t.name, tensor);
+  });
+  const graph: LiteGraph = { nodes: header.nodes as GraphNode[], outputs: header.outputs, tensors, provenance: header.provenance };
+  if (header.report !== undefined) graph.report = header.report;
+  return graph;
+}

@@ -1,0 +1,11 @@
+/** The encodings built into @lite/core. A new encoding is one file here plus one entry in this list. */
+import type { EncodingCodec } from '../codec.js';
+import { f16Codec } from './f16.js';
+import { f32Codec } from './f32.js';
+
+export { f16Codec, type F16Options } from './f16.js';
+export { f32Codec } from './f32.js';
+
+/** Registered when the registry first loads. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const BUILTIN_ENCODINGS: readonly EncodingCodec<any, any>[] = [f32Codec, f16Codec];

@@ -1,0 +1,143 @@
+/**
+ * Small valid graphs covering every op, both encodings, Huffman-coded and plain
+ * sections, empty and single-symbol streams: the seeds of the fuzzer and the
+ * fixtures of the format tests.
+ */
+import { createRng, type Rng } from '../data/random.js';
+import type { CompressedTensor, GraphNode, LiteGraph } from '../graph/types.js';
+import { encodeTensor } from './registry.js';
+
+/** Normally distributed float32 values (Box–Muller) with standard deviation `std`. */
+export function gaussian(rng: Rng, n: number, std: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = 1 - rng.next();
+    out[i] = std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+  }
+  return out;
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+function tensorsOf(encoding: 'f32' | 'f16', rng: Rng, specs: [name: string, shape: number[], std: number][]): Map<string, CompressedTensor> {
+  const map = new Map<string, CompressedTensor>();
+  for (const [name, shape, std] of specs) map.set(name, encodeTensor(encoding, name, gaussian(rng, size(shape), std), shape).tensor);
+  return map;
+}
+
+/** A conv → pool → flatten → dense → softmax classifier with f32 weights. */
+export function tinyCnn(seed = 1): LiteGraph {
+  const rng = createRng(seed);
+  const nodes: GraphNode[] = [
+    { op: 'input', name: 'x', shape: [null, 6, 6, 1] },
+    { op: 'conv2d', name: 'conv', input: 'x', kernel: 'conv/kernel', bias: 'conv/bias', strides: [1, 1], padding: 'valid', dilation: [1, 1], activation: 'relu' },
+    { op: 'maxPool2d', name: 'pool', input: 'conv', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+    { op: 'flatten', name: 'flat', input: 'pool' },
+    { op: 'dense', name: 'fc', input: 'flat', kernel: 'fc/kernel', bias: 'fc/bias', activation: 'softmax' },
+  ];
+  const tensors = tensorsOf('f32', rng, [
+    ['conv/kernel', [3, 3, 1, 4], 0.3],
+    ['conv/bias', [4], 0.01],
+    ['fc/kernel', [16, 3], 0.2],
+    ['fc/bias', [3], 0.01],
+  ]);
+  return { nodes, outputs: ['fc'], tensors, provenance: [{ step: 'train', options: { epochs: 1 }, at: '2026-01-01T00:00:00.000Z', version: '0.1.0' }] };
+}
+
+/** A graph using every op of GraphNode once or more, with f16 weights, two outputs, provenance and a report. */
+export function everyOp(seed = 2): LiteGraph {
+  const rng = createRng(seed);
+  const nodes: GraphNode[] = [
+    { op: 'input', name: 'img', shape: [null, 8, 8, 3] },
+    { op: 'input', name: 'aux', shape: [null, 4] },
+    { op: 'zeroPadding2d', name: 'pad', input: 'img', padding: [[1, 1], [1, 1]] },
+    { op: 'conv2d', name: 'c1', input: 'pad', kernel: 'c1/k', bias: 'c1/b', strides: [1, 1], padding: 'valid', dilation: [1, 1], activation: 'relu6' },
+    { op: 'depthwiseConv2d', name: 'dw', input: 'c1', kernel: 'dw/k', bias: 'dw/b', strides: [1, 1], padding: 'same', dilation: [1, 1], activation: 'linear' },
+    { op: 'scaleShift', name: 'bn', input: 'dw', scale: 'bn/scale', shift: 'bn/shift' },
+    { op: 'prelu', name: 'pr', input: 'bn', alpha: 'pr/alpha' },
+    { op: 'activation', name: 'lr', input: 'c1', activation: 'leakyRelu', alpha: 0.2 },
+    { op: 'add', name: 'sum', inputs: ['pr', 'lr'] },
+    { op: 'maxPool2d', name: 'mp', input: 'sum', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+    { op: 'avgPool2d', name: 'ap', input: 'sum', poolSize: [2, 2], strides: [2, 2], padding: 'same' },
+    { op: 'concatenate', name: 'cat', inputs: ['mp', 'ap'], axis: -1 },
+    { op: 'globalAvgPool2d', name: 'gap', input: 'cat' },
+    { op: 'reshape', name: 'rs', input: 'cat', targetShape: [-1, 8] },
+    { op: 'flatten', name: 'fl', input: 'rs' },
+    { op: 'dense', name: 'head', input: 'gap', kernel: 'head/k', activation: 'tanh' },
+    { op: 'dense', name: 'aux_fc', input: 'aux', kernel: 'aux/k', bias: 'aux/b', activation: 'sigmoid' },
+  ];
+  const tensors = tensorsOf('f16', rng, [
+    ['c1/k', [3, 3, 3, 4], 0.25],
+    ['c1/b', [4], 0.02],
+    ['dw/k', [3, 3, 4, 1], 0.3],
+    ['dw/b', [4], 0.02],
+    ['bn/scale', [4], 1],
+    ['bn/shift', [4], 0.1],
+    ['pr/alpha', [4], 0.1],
+    ['head/k', [8, 2], 0.3],
+    ['aux/k', [4, 2], 0.3],
+    ['aux/b', [2], 0.01],
+  ]);
+  return {
+    nodes,
+    outputs: ['head', 'aux_fc', 'fl'],
+    tensors,
+    provenance: [
+      { step: 'convert', options: { source: 'model.json' }, at: '2026-01-01T00:00:00.000Z', version: '0.1.0' },
+      { step: 'quantize', options: { mode: 'f16', nested: { list: [1, 2, { deep: true }] } }, at: '2026-01-02T00:00:00.000Z', version: '0.1.0' },
+    ],
+    report: { accuracy: 0.98, bytes: 1234, layers: [{ name: 'c1', sparsity: 0 }] },
+  };
+}
+
+/** Larger skewed tensors (Huffman pays off), an all-zero tensor (single-symbol streams), an empty tensor and a scalar. */
+export function huffmanFriendly(seed = 3): LiteGraph {
+  const rng = createRng(seed);
+  const tensors = tensorsOf('f16', rng, [['w/f16', [32, 24], 0.05]]);
+  for (const [name, t] of tensorsOf('f32', rng, [['w/f32', [16, 16], 0.05]])) tensors.set(name, t);
+  tensors.set('zeros', encodeTensor('f16', 'zeros', new Float32Array(300), [300]).tensor);
+  tensors.set('empty', encodeTensor('f32', 'empty', new Float32Array(0), [0, 5]).tensor);
+  tensors.set('scalar', encodeTensor('f32', 'scalar', Float32Array.of(1.5), []).tensor);
+  return {
+    nodes: [
+      { op: 'input', name: 'in', shape: [null, 32] },
+      { op: 'dense', name: 'd1', input: 'in', kernel: 'w/f16', activation: 'relu' },
+      { op: 'reshape', name: 'r', input: 'd1', targetShape: [24] },
+      { op: 'activation', name: 'out', input: 'r', activation: 'linear' },
+    ],
+    outputs: ['out'],
+    tensors,
+    provenance: [],
+  };
+}
+
+/** A weights-only container: no nodes, no outputs (e.g. a tfjs graph model's weights). */
+export function weightsOnly(seed = 4): LiteGraph {
+  const rng = createRng(seed);
+  return { nodes: [], outputs: [], tensors: tensorsOf('f16', rng, [['a', [5, 3], 0.5], ['b', [7], 2]]), provenance: [] };
+}
+
+/** A graph with no weights at all (no sections). */
+export function noWeights(): LiteGraph {
+  return {
+    nodes: [
+      { op: 'input', name: 'x', shape: [null, 2, 2, 1] },
+      { op: 'flatten', name: 'f', input: 'x' },
+    ],
+    outputs: ['f'],
+    tensors: new Map(),
+    provenance: [],
+    report: {},
+  };
+}
+
+/** All sample graphs by name. */
+export function sampleGraphs(): { name: string; graph: LiteGraph }[] {
+  return [
+    { name: 'tinyCnn', graph: tinyCnn() },
+    { name: 'everyOp', graph: everyOp() },
+    { name: 'huffmanFriendly', graph: huffmanFriendly() },
+    { name: 'weightsOnly', graph: weightsOnly() },
+    { name: 'noWeights', graph: noWeights() },
+  ];
+}
