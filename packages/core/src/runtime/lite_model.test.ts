@@ -253,7 +253,7 @@ describe('LiteModel', () => {
   it('rejects inputs of the wrong shape or size, saying what it expects', () => {
     expect(() => lite.predict({ data: new Float32Array(28 * 28), shape: [1, 28, 28] })).toThrow(/shape \[1, 28, 28\].*expects \[batch, 28, 28, 1\]/);
     expect(() => lite.predict({ data: new Float32Array(5), shape: [1, 28, 28, 1] })).toThrow(/5 values/);
-    expect(() => lite.predict([])).toThrow();
+    expect(() => lite.predict([])).toThrow(/got 0 input\(s\); this model takes 1/);
   });
 
   it('gives the same answers on repeated runs and alternating batch sizes (buffers are reused)', () => {

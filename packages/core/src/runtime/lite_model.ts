@@ -93,7 +93,10 @@ export class LiteModel {
     if (!many && (this.inputNodes.length !== 1 || this.graph.outputs.length !== 1)) {
       throw new Error(`this model has ${this.inputNodes.length} input(s) and ${this.graph.outputs.length} output(s); pass an array of inputs to predict and get an array of outputs`);
     }
-    const tensors = list.length > 0 && isTensor(list[0]);
+    if (list.length !== this.inputNodes.length) {
+      throw new Error(`got ${list.length} input(s); this model takes ${this.inputNodes.length} (${this.inputNodes.map((n) => n.name).join(', ')})`);
+    }
+    const tensors = isTensor(list[0]);
     const outputs = this.run(list.map((v, i) => this.toArrayValue(v, i)));
     const result = tensors ? outputs.map((o) => tf.tensor(o.data, o.shape, 'float32')) : outputs;
     return (many ? result : result[0]) as tf.Tensor | ArrayValue | tf.Tensor[] | ArrayValue[];

@@ -151,7 +151,8 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
     const step = buildStep(node, ctx);
     if (step) steps.push(step);
     for (const input of ins) release(storage.get(input)!, i);
-    release(storage.get(node.name)!, i);
+    // A value nobody reads goes back at once; an unread input keeps its buffer (it is filled every run).
+    if (node.op !== 'input') release(storage.get(node.name)!, i);
   }
 
   return {
