@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompressedTensor, GraphNode, LiteGraph } from '../graph/index.js';
+import { encodeLite, reencodeGraph } from '../format/index.js';
 import { createModel } from '../models/index.js';
 import { fromLayersModel } from './from_layers.js';
 import { LiteModel } from './lite_model.js';
@@ -33,17 +34,6 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
-}
-
-/** Round-to-nearest half bits of normal-range values (enough for weights of magnitude 1e-4…1e4). */
-function toHalfBits(values: Float32Array): Uint16Array {
-  const u = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  return Uint16Array.from(u, (x) => {
-    const sign = (x >>> 16) & 0x8000;
-    const abs = x & 0x7fffffff;
-    if (abs < 0x38800000) return sign; // flush tiny values to zero
-    return sign | ((abs - 0x38000000 + 0xfff + ((abs >>> 13) & 1)) >>> 13);
-  });
 }
 
 beforeAll(async () => {
@@ -120,18 +110,12 @@ describe('ZeroPadding2D', () => {
 });
 
 describe('encodings and conversion details', () => {
-  it('decodes f16 weights once at load and runs them on the fp32 kernels', () => {
+  it('decodes f16 weights once at load and runs them on the fp32 kernels', async () => {
     const model = createModel('seedCnn', { seed: 4 });
     const graph = fromLayersModel(model);
-    const half = new Map<string, CompressedTensor>();
-    const rounded = new Map<string, CompressedTensor>();
-    for (const [name, t] of graph.tensors) {
-      if (t.encoding !== 'f32') throw new Error('expected f32');
-      const bits = toHalfBits(t.values);
-      half.set(name, { name, shape: t.shape, encoding: 'f16', bits });
-      rounded.set(name, t);
-    }
-    const halfModel = LiteModel.fromGraph({ ...graph, tensors: half });
+    const half = reencodeGraph(graph, 'f16');
+    expect(half.warnings.filter((w) => w.kind === 'overflow')).toEqual([]);
+    const halfModel = LiteModel.fromGraph(half.graph);
     expect(halfModel.summary().bytesByEncoding).toEqual({ f16: 21840 * 2 });
     // The same graph with the half values widened back to f32 gives identical outputs.
     const widened = halfModel.toLayersModel();
@@ -142,7 +126,12 @@ describe('encodings and conversion details', () => {
     expect(maxAbsDiff(a.dataSync(), b.dataSync())).toBeLessThanOrEqual(1e-5);
     // And stays close to the fp32 model.
     expect(maxAbsDiff(a.dataSync(), full.dataSync())).toBeLessThan(5e-3);
-    tf.dispose([x, a, b, full]);
+    // An f16 .lite file (here its bytes) loads into the same model.
+    const loaded = await LiteModel.load(encodeLite(half.graph));
+    expect(loaded.summary().bytesByEncoding).toEqual({ f16: 21840 * 2 });
+    const c = loaded.predict(x);
+    expect(maxAbsDiff(c.dataSync(), a.dataSync())).toBe(0);
+    tf.dispose([x, a, b, c, full]);
     model.dispose();
     widened.dispose();
   });

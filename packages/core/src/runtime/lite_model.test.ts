@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from '../models/index.js';
 import { convertLayersModel, fromLayersModel } from './from_layers.js';
@@ -152,14 +155,26 @@ function everyLayerModel(): tfl.LayersModel {
   return model;
 }
 
+let dir: string;
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'lite-runtime-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
-describe('LiteModel.predict equals tfjs predict', () => {
-  it.each(['seedCnn', 'lenet5'])('zoo %s', (name) => {
+/** Converts a model, writes it as an fp32 .lite file and loads it back from the path. */
+async function viaLiteFile(model: tfl.LayersModel, file: string): Promise<LiteModel> {
+  const path = join(dir, file);
+  await LiteModel.fromLayersModel(model).save(path);
+  return LiteModel.load(path);
+}
+
+describe('an fp32 .lite model predicts what tfjs predict does', () => {
+  it.each(['seedCnn', 'lenet5'])('zoo %s', async (name) => {
     const model = createModel(name, { seed: 5 });
-    const lite = LiteModel.fromLayersModel(model);
+    const lite = await viaLiteFile(model, `${name}.lite`);
     expectMatches(model, lite, [[28, 28, 1]]);
     // Single-tensor form returns a single tensor.
     const x = randomInput([3, 28, 28, 1], 9);
@@ -171,31 +186,34 @@ describe('LiteModel.predict equals tfjs predict', () => {
     model.dispose();
   });
 
-  it('a MobileNetV2-style model, with every BatchNormalization folded', () => {
+  it('a MobileNetV2-style model, with every BatchNormalization folded', async () => {
     const model = mobileNetV2Style();
     const { graph, stats } = convertLayersModel(model);
     expect(stats.foldedBatchNorms).toBe(8);
     expect(stats.scaleShifts).toBe(0);
     expect(stats.fusedActivations).toBe(6);
     expect(graph.nodes.map((n) => n.op)).not.toContain('activation');
-    const lite = LiteModel.fromGraph(graph);
-    expectMatches(model, lite, [[32, 32, 3]]);
+    expectMatches(model, LiteModel.fromGraph(graph), [[32, 32, 3]]);
+    // The same through a .lite file, loaded from its bytes.
+    const path = join(dir, 'mobilenet.lite');
+    await LiteModel.fromGraph(graph).save(path);
+    expectMatches(model, await LiteModel.load(new Uint8Array(await readFile(path))), [[32, 32, 3]]);
     model.dispose();
   });
 
-  it('a two-input, two-output model using every other supported layer', () => {
+  it('a two-input, two-output model using every other supported layer', async () => {
     const model = everyLayerModel();
     const { graph, stats } = convertLayersModel(model);
     expect(stats.scaleShifts).toBe(1);
     expect(stats.identities).toBe(1);
     expect(graph.nodes.find((n) => n.name === 'sep')).toMatchObject({ op: 'conv2d', input: 'sep_depthwise', activation: 'relu' });
     expect(graph.nodes.find((n) => n.name === 'conv_b')).toMatchObject({ op: 'conv2d', activation: 'leakyRelu', alpha: 0.2 });
-    const lite = LiteModel.fromGraph(graph);
-    expectMatches(model, lite, [[12, 12, 3], [12, 12, 2]]);
+    expectMatches(model, LiteModel.fromGraph(graph), [[12, 12, 3], [12, 12, 2]]);
+    expectMatches(model, await viaLiteFile(model, 'every.lite'), [[12, 12, 3], [12, 12, 2]]);
     model.dispose();
   });
 
-  it('a Sequential model with a BatchNormalization on its input and after an activated Dense', () => {
+  it('a Sequential model with a BatchNormalization on its input and after an activated Dense', async () => {
     const model = tfl.sequential({
       layers: [
         tfl.layers.batchNormalization({ inputShape: [6, 6, 2], name: 'bn_in' }),
@@ -208,7 +226,7 @@ describe('LiteModel.predict equals tfjs predict', () => {
     randomizeWeights(model, 3);
     const { stats } = convertLayersModel(model);
     expect(stats).toMatchObject({ foldedBatchNorms: 0, scaleShifts: 2 });
-    expectMatches(model, LiteModel.fromLayersModel(model), [[6, 6, 2]]);
+    expectMatches(model, await viaLiteFile(model, 'bn.lite'), [[6, 6, 2]]);
     model.dispose();
   });
 

@@ -8,6 +8,7 @@ import { summarizeGraph, type ModelSummary } from './summary.js';
 import { graphToLayersModel } from './to_layers.js';
 import { decodeToF32, prepareWeights, type RuntimeWeight } from './weights.js';
 import { loadGraph, saveGraph } from './storage.js';
+import type { EncodeLiteOptions } from '../format/index.js';
 
 /** An input or output as plain data: float32 values in row-major order and their shape (batch first). */
 export interface ArrayValue {
@@ -61,9 +62,9 @@ export class LiteModel {
     return new LiteModel(await loadGraph(source));
   }
 
-  /** Writes the model as a .lite file at `path` (atomically). */
-  async save(path: string): Promise<void> {
-    await saveGraph(path, this.graph);
+  /** Writes the model as a .lite file at `path` (atomically; see writeLiteFile for the options). */
+  async save(path: string, options?: EncodeLiteOptions): Promise<void> {
+    await saveGraph(path, this.graph, options);
   }
 
   /** The model's inputs: node names and shapes (null for the batch dimension). */

@@ -1,4 +1,5 @@
 import type { CompressedTensor, Encoding, LiteGraph } from '../graph/index.js';
+import { decodeTensor, tensorByteSize } from '../format/index.js';
 import { sizeOf } from './geometry.js';
 
 /**
@@ -22,29 +23,12 @@ export function registerRuntimeWeight(encoding: Encoding, prepare: WeightPrepare
   preparers.set(encoding, prepare);
 }
 
-/** IEEE half → float32 for one bit pattern (subnormals, infinities and NaN included). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-/** Decodes a tensor of a built-in encoding to fp32 values (f32 is returned as is, not copied). */
+/**
+ * Decodes a tensor to fp32 values with the format's encoding registry; f32
+ * values are returned as they are (not copied).
+ */
 export function decodeToF32(tensor: CompressedTensor): Float32Array {
-  switch (tensor.encoding) {
-    case 'f32':
-      return tensor.values;
-    case 'f16': {
-      const out = new Float32Array(tensor.bits.length);
-      for (let i = 0; i < out.length; i++) out[i] = halfToFloat(tensor.bits[i]);
-      return out;
-    }
-    default:
-      throw new Error(`tensor '${(tensor as CompressedTensor).name}': the runtime cannot decode encoding '${(tensor as { encoding: string }).encoding}'; upgrade @lite/core`);
-  }
+  return tensor.encoding === 'f32' ? tensor.values : decodeTensor(tensor);
 }
 
 /** Prepares one tensor for the executor, checking that its values fill its shape. */
@@ -64,14 +48,7 @@ export function prepareWeights(graph: LiteGraph): Map<string, RuntimeWeight> {
   return out;
 }
 
-/** Bytes a tensor takes as stored (values only, no header). */
+/** Bytes a tensor takes as stored in its encoding (values only, before entropy coding). */
 export function storedBytes(tensor: CompressedTensor): number {
-  switch (tensor.encoding) {
-    case 'f32':
-      return tensor.values.byteLength;
-    case 'f16':
-      return tensor.bits.byteLength;
-    default:
-      return 0;
-  }
+  return tensorByteSize(tensor);
 }
