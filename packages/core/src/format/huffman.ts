@@ -112,7 +112,8 @@ function codedSize(hist: Uint32Array, lengths: Uint8Array, tableBytes: number): 
 
 function tableRange(lengths: Uint8Array): [first: number, last: number] {
   let first = 0;
-  while (first < 255 && lengths[first] === 0) first++;
+  while (first < 256 && lengths[first] === 0) first++;
+  if (first === 256) return [0, 0]; // no symbols (empty stream)
   let last = 255;
   while (last > first && lengths[last] === 0) last--;
   return [first, last];
