@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { kernelInfo } from '../kernels/index.js';
 import { LITE_BACKEND } from './index.js';
@@ -124,6 +125,11 @@ describe(`lite backend vs cpu (${kernelInfo().isa})`, () => {
     await compare('fused depthwise relu6', (x, f, b) => tf.fused.depthwiseConv2d({
       x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu6',
     }), [[1, 6, 6, 4], [3, 3, 4, 2], [8]]);
+  });
+
+  it('tfjs-layers DepthwiseConv2D (dilations: null) runs on lite like on cpu', async () => {
+    const make = () => tfl.sequential({ layers: [tfl.layers.depthwiseConv2d({ inputShape: [6, 6, 3], kernelSize: 3, depthMultiplier: 2, depthwiseInitializer: 'ones', biasInitializer: 'ones', padding: 'same' })] });
+    await compare('layers depthwiseConv2d', (x) => make().predict(x) as tf.Tensor, [[2, 6, 6, 3]], false);
   });
 
   it('max and average pooling forward and gradients', async () => {

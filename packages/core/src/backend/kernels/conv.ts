@@ -11,9 +11,10 @@ import { nativeActivation } from './fused_activation.js';
 
 type Shape4 = [number, number, number, number];
 
+// tfjs-layers passes `dilations: null` for depthwise layers; tfjs means 1 by it.
 function convInfo(xShape: number[], filterShape: number[], attrs: Conv2DAttrs, depthwise = false) {
   return backend_util.computeConv2DInfo(
-    xShape as Shape4, filterShape as Shape4, attrs.strides, attrs.dilations, attrs.pad,
+    xShape as Shape4, filterShape as Shape4, attrs.strides, attrs.dilations ?? 1, attrs.pad,
     attrs.dimRoundingMode, depthwise, backend_util.convertConv2DDataFormat(attrs.dataFormat));
 }
 
