@@ -65,7 +65,10 @@ export interface EncodingCodec<E extends Encoding = Encoding, O = Record<string,
    * decoded stream lengths are exactly what `shape` needs; throws a LiteFormatError at `path`.
    */
   checkLayout(shape: readonly number[], meta: unknown, streamLengths: readonly number[], path: string): void;
-  /** Rebuilds a tensor from its stored form, validating it (it calls `checkLayout` itself). */
+  /**
+   * Rebuilds a tensor from its stored form, validating it (it calls `checkLayout` itself).
+   * `streams` may be views into the file's bytes: copy what the tensor keeps.
+   */
   deserialize(name: string, shape: number[], meta: unknown, streams: Uint8Array[], path: string): TensorOf<E>;
   /**
    * Runtime hook: kernels that run a layer directly on this encoding, keyed by graph op

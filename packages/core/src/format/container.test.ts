@@ -240,5 +240,8 @@ describe('.lite reader: preamble and section table', () => {
     const back = decodeLite(bytes);
     bytes.fill(0);
     expect(Array.from((back.tensors.get('w') as { values: Float32Array }).values)).toEqual([1, 2]);
+    // An ArrayBuffer works too.
+    expect(decodeLite(encodeLite(g).slice().buffer).tensors.size).toBe(1);
+    expect(() => decodeLite('LITE' as never)).toThrow(TypeError);
   });
 });

@@ -132,8 +132,9 @@ export interface LiteLayout {
 }
 
 /** Runs every check of the reader short of decoding sections; returns the header and section table. */
-export function inspectLite(bytes: Uint8Array): LiteLayout {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('inspectLite/decodeLite expects a Uint8Array (e.g. a Buffer from fs.readFile)');
+export function inspectLite(input: Uint8Array | ArrayBuffer): LiteLayout {
+  const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('inspectLite/decodeLite expects a Uint8Array (e.g. a Buffer from fs.readFile) or an ArrayBuffer');
   const size = bytes.length;
   // Preamble.
   if (size < PREAMBLE_BYTES) failAtByte(size, `file is ${size} bytes, shorter than the ${PREAMBLE_BYTES}-byte .lite preamble (truncated, or not a .lite file)`);
@@ -224,7 +225,8 @@ export function inspectLite(bytes: Uint8Array): LiteLayout {
  * truncated, corrupt or hostile file throws a {@link LiteFormatError} saying what
  * and where (byte offset or header field path), never anything else.
  */
-export function decodeLite(bytes: Uint8Array): LiteGraph {
+export function decodeLite(input: Uint8Array | ArrayBuffer): LiteGraph {
+  const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
   const { header, sections } = inspectLite(bytes);
   const decoded = sections.map((s) => {
     const stored = bytes.subarray(s.offset, s.offset + s.storedLength);
