@@ -102,6 +102,7 @@ export function encodeLite(graph: LiteGraph, options: EncodeLiteOptions = {}): U
   }
   const header: Record<string, unknown> = { nodes: graph.nodes, outputs: graph.outputs, tensors: entries, provenance: graph.provenance };
   if (graph.report !== undefined) header.report = graph.report;
+  if (graph.graphModel !== undefined) header.graphModel = graph.graphModel;
   let json: string;
   try {
     json = JSON.stringify(header);
@@ -239,5 +240,6 @@ export function decodeLite(input: Uint8Array | ArrayBuffer): LiteGraph {
   });
   const graph: LiteGraph = { nodes: header.nodes as GraphNode[], outputs: header.outputs, tensors, provenance: header.provenance };
   if (header.report !== undefined) graph.report = header.report;
+  if (header.graphModel !== undefined) graph.graphModel = header.graphModel;
   return graph;
 }

@@ -5,7 +5,7 @@
  * applied, and the last report. The same checks run when a file is read and before
  * one is written, so the writer never produces a file the reader rejects.
  */
-import type { GraphActivation, GraphNode, Padding, Provenance } from '../graph/types.js';
+import type { GraphActivation, GraphModelSpec, GraphModelWeightDtype, GraphNode, Padding, Provenance } from '../graph/types.js';
 import { elementCount } from './codec.js';
 import { failAt } from './errors.js';
 import {
@@ -41,6 +41,8 @@ export interface LiteHeader {
   tensors: TensorEntry[];
   provenance: Provenance[];
   report?: JsonObject;
+  /** A tfjs graph model carried by the file (see GraphModelSpec). */
+  graphModel?: GraphModelSpec;
 }
 
 const ACTIVATIONS: readonly GraphActivation[] = ['linear', 'relu', 'relu6', 'leakyRelu', 'sigmoid', 'tanh', 'softmax'];
@@ -136,7 +138,7 @@ function checkProvenance(v: unknown, path: string): Provenance {
  * {@link LiteFormatError} naming the field path otherwise.
  */
 export function validateHeader(json: unknown, sectionCount: number): LiteHeader {
-  const root = expectObject(json, 'header', ['nodes', 'outputs', 'tensors', 'provenance'], ['report']);
+  const root = expectObject(json, 'header', ['nodes', 'outputs', 'tensors', 'provenance'], ['report', 'graphModel']);
   if (!Number.isSafeInteger(sectionCount) || sectionCount < 0 || sectionCount > MAX_SECTIONS) throw new RangeError(`bad section count ${sectionCount}`);
 
   // Tensor table first: nodes refer to it.
@@ -190,7 +192,29 @@ export function validateHeader(json: unknown, sectionCount: number): LiteHeader 
   const provenance = expectArray(root.provenance, 'header.provenance').map((p, i) => checkProvenance(p, `header.provenance[${i}]`));
   const header: LiteHeader = { nodes: nodeList as GraphNode[], outputs, tensors, provenance };
   if (Object.prototype.hasOwnProperty.call(root, 'report')) header.report = expectJsonObject(root.report, 'header.report');
+  if (Object.prototype.hasOwnProperty.call(root, 'graphModel')) header.graphModel = checkGraphModel(root.graphModel, 'header.graphModel', tensorByName);
   return header;
+}
+
+const GRAPH_MODEL_DTYPES: readonly GraphModelWeightDtype[] = ['float32', 'int32', 'bool'];
+
+/** A tfjs graph model's model.json (without weightsManifest) and its weights, each a tensor of the table, named once. */
+function checkGraphModel(v: unknown, path: string, tensors: Map<string, TensorEntry>): GraphModelSpec {
+  const o = expectObject(v, path, ['modelJson', 'weights']);
+  const modelJson = expectJsonObject(o.modelJson, `${path}.modelJson`);
+  expectJsonObject(modelJson.modelTopology, `${path}.modelJson.modelTopology`);
+  if (Object.prototype.hasOwnProperty.call(modelJson, 'weightsManifest')) failAt(`${path}.modelJson.weightsManifest`, 'must be absent (the weights are the tensor table)');
+  const seen = new Set<string>();
+  const weights = expectArray(o.weights, `${path}.weights`, 0, tensors.size).map((w, i) => {
+    const p = `${path}.weights[${i}]`;
+    const e = expectObject(w, p, ['name', 'dtype']);
+    const name = expectName(e.name, `${p}.name`);
+    if (!tensors.has(name)) failAt(`${p}.name`, `no tensor named ${JSON.stringify(name)} in the tensor table`);
+    if (seen.has(name)) failAt(`${p}.name`, `weight ${JSON.stringify(name)} is listed twice`);
+    seen.add(name);
+    return { name, dtype: expectOneOf(e.dtype, `${p}.dtype`, GRAPH_MODEL_DTYPES) };
+  });
+  return { modelJson, weights };
 }
 
 function checkField(o: JsonObject, field: string, spec: FieldSpec, path: string, nodes: Set<string>, tensors: Map<string, TensorEntry>): void {

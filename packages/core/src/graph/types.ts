@@ -66,6 +66,23 @@ export interface Provenance {
   version: string;
 }
 
+/** The tfjs dtypes of graph-model weights a .lite file keeps (int32 and bool values are stored exactly, as f32). */
+export type GraphModelWeightDtype = 'float32' | 'int32' | 'bool';
+
+/**
+ * A TensorFlow.js graph model (format "graph-model", as tensorflowjs_converter
+ * writes it) carried by a .lite file: its model.json without the weights
+ * manifest, and its weights in manifest order, each stored as the tensor of the
+ * same name in the model's tensor table (so they are compressed like any other).
+ * The runtime does not execute it; `loadGraphModel` turns it back into a tf.GraphModel.
+ */
+export interface GraphModelSpec {
+  /** model.json minus `weightsManifest`: modelTopology (GraphDef JSON), format, signature, userDefinedMetadata, modelInitializer, … (plain JSON). */
+  modelJson: Record<string, unknown>;
+  /** The weights in manifest order: tensor-table name and the dtype the model reads. */
+  weights: { name: string; dtype: GraphModelWeightDtype }[];
+}
+
 /** A model as the runtime and the .lite file see it. */
 export interface LiteGraph {
   /** Nodes in an order where every node comes after its inputs; the first are the inputs. */
@@ -77,4 +94,6 @@ export interface LiteGraph {
   provenance: Provenance[];
   /** The last measurement of the model (ModelReport from @lite/core's metrics), if any. */
   report?: Record<string, unknown>;
+  /** Set when the file carries a tfjs graph model (then `nodes` and `outputs` are usually empty). */
+  graphModel?: GraphModelSpec;
 }
