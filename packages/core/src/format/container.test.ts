@@ -16,6 +16,7 @@ function expectSameGraph(a: LiteGraph, b: LiteGraph): void {
   expect(b.outputs).toEqual(a.outputs);
   expect(b.provenance).toEqual(a.provenance);
   expect(b.report).toEqual(a.report);
+  expect(b.graphModel).toEqual(a.graphModel);
   expect([...b.tensors.keys()]).toEqual([...a.tensors.keys()]);
   for (const [name, t] of a.tensors) {
     const u = b.tensors.get(name)!;

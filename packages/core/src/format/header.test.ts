@@ -3,7 +3,7 @@ import type { LiteGraph } from '../graph/types.js';
 import { assembleLite, decodeLite, encodeLite, inspectLite } from './container.js';
 import { LiteFormatError } from './errors.js';
 import { PREAMBLE_BYTES, SECTION_ENTRY_BYTES } from './layout.js';
-import { everyOp, huffmanFriendly } from './samples.js';
+import { everyOp, graphModelContainer, huffmanFriendly } from './samples.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -140,7 +140,28 @@ const CASES: [string, (h: Json) => unknown, string, RegExp][] = [
   ['provenance unknown field', (h) => void (h.provenance[0].user = 'me'), 'header.provenance[0].user', /unknown field \(expected step, options, at, version\)/],
 ];
 
+const GRAPH_MODEL_CASES: [string, (h: Json) => unknown, string, RegExp][] = [
+  ['graphModel not an object', (h) => void (h.graphModel = []), 'header.graphModel', /expected an object, found an array/],
+  ['graphModel unknown field', (h) => void (h.graphModel.format = 'graph-model'), 'header.graphModel.format', /unknown field \(expected modelJson, weights\)/],
+  ['graphModel modelJson missing', (h) => void delete h.graphModel.modelJson, 'header.graphModel.modelJson', /required field is missing/],
+  ['graphModel modelTopology missing', (h) => void delete h.graphModel.modelJson.modelTopology, 'header.graphModel.modelJson.modelTopology', /expected an object/],
+  ['graphModel modelTopology too deep', (h) => void (h.graphModel.modelJson.modelTopology = { n: deep(70) }), 'header.graphModel.modelJson', /nested deeper/],
+  ['graphModel weightsManifest present', (h) => void (h.graphModel.modelJson.weightsManifest = []), 'header.graphModel.modelJson.weightsManifest', /must be absent/],
+  ['graphModel weights not an array', (h) => void (h.graphModel.weights = {}), 'header.graphModel.weights', /expected an array/],
+  ['graphModel weight unknown tensor', (h) => void (h.graphModel.weights[0].name = 'w'), 'header.graphModel.weights[0].name', /no tensor named "w"/],
+  ['graphModel weight listed twice', (h) => void (h.graphModel.weights[1].name = h.graphModel.weights[0].name), 'header.graphModel.weights[1].name', /listed twice/],
+  ['graphModel weight dtype', (h) => void (h.graphModel.weights[0].dtype = 'float16'), 'header.graphModel.weights[0].dtype', /expected one of float32, int32, bool/],
+  ['graphModel weight unknown field', (h) => void (h.graphModel.weights[0].shape = [4, 3]), 'header.graphModel.weights[0].shape', /unknown field/],
+];
+
 describe('.lite reader: every header field', () => {
+  it.each(GRAPH_MODEL_CASES)('%s', (_name, edit, path, message) => {
+    const err = readWithEdit(graphModelContainer(), edit);
+    expect(err, 'the file was accepted').toBeInstanceOf(LiteFormatError);
+    expect(err!.path).toBe(path);
+    expect(err!.message).toMatch(message);
+  });
+
   it.each(CASES)('%s', (_name, edit, path, message) => {
     const err = readWithEdit(g, edit);
     expect(err, 'the file was accepted').toBeInstanceOf(LiteFormatError);

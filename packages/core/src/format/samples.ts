@@ -117,6 +117,37 @@ export function weightsOnly(seed = 4): LiteGraph {
   return { nodes: [], outputs: [], tensors: tensorsOf('f16', rng, [['a', [5, 3], 0.5], ['b', [7], 2]]), provenance: [] };
 }
 
+/** A container for a tfjs graph model: its model.json (no weights manifest) and weights in the tensor table. */
+export function graphModelContainer(seed = 5): LiteGraph {
+  const rng = createRng(seed);
+  return {
+    nodes: [],
+    outputs: [],
+    tensors: tensorsOf('f16', rng, [['StatefulPartitionedCall/dense/MatMul', [4, 3], 0.4], ['StatefulPartitionedCall/dense/BiasAdd', [3], 0.1]]),
+    provenance: [{ step: 'convert', options: { format: 'graph-model' }, at: '2026-01-01T00:00:00.000Z', version: '0.1.0' }],
+    graphModel: {
+      modelJson: {
+        format: 'graph-model',
+        generatedBy: '2.15.0',
+        convertedBy: 'TensorFlow.js Converter v4.22.0',
+        modelTopology: {
+          node: [
+            { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '4' }] } } } },
+            { name: 'StatefulPartitionedCall/dense/MatMul', op: 'Const', attr: { dtype: { type: 'DT_FLOAT' } } },
+            { name: 'Identity', op: 'MatMul', input: ['x', 'StatefulPartitionedCall/dense/MatMul'] },
+          ],
+          versions: { producer: 1645 },
+        },
+        signature: { inputs: { x: { name: 'x:0' } }, outputs: { y: { name: 'Identity:0' } } },
+      },
+      weights: [
+        { name: 'StatefulPartitionedCall/dense/MatMul', dtype: 'float32' },
+        { name: 'StatefulPartitionedCall/dense/BiasAdd', dtype: 'float32' },
+      ],
+    },
+  };
+}
+
 /** A graph with no weights at all (no sections). */
 export function noWeights(): LiteGraph {
   return {
@@ -138,6 +169,7 @@ export function sampleGraphs(): { name: string; graph: LiteGraph }[] {
     { name: 'everyOp', graph: everyOp() },
     { name: 'huffmanFriendly', graph: huffmanFriendly() },
     { name: 'weightsOnly', graph: weightsOnly() },
+    { name: 'graphModel', graph: graphModelContainer() },
     { name: 'noWeights', graph: noWeights() },
   ];
 }
