@@ -8,3 +8,4 @@ export * from './io/index.js';
 export * from './graph/index.js';
 export * from './runtime/index.js';
 export * from './format/index.js';
+export * from './graph_model/index.js';
