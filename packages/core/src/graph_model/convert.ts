@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfconv from '@tensorflow/tfjs-converter';
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { CompressedTensor, GraphModelSpec, GraphModelWeightDtype, LiteGraph, Provenance } from '../graph/index.js';
 import {
   decodeLite,
@@ -23,6 +22,7 @@ import {
 import { convertLayersModel } from '../runtime/from_layers.js';
 import type { OptimizeStats } from '../runtime/optimize.js';
 import { readTfjsModel, type TfjsModelFiles, type TfjsModelFormat } from './read.js';
+import { loadTfjsLayersModel } from './summary.js';
 
 /** Encodings `lite convert` stores weights in. */
 export type ConvertEncoding = 'f32' | 'f16';
@@ -209,13 +209,7 @@ export async function convertTfjsModel(path: string, options: ConvertTfjsOptions
   if (source.format === 'graph-model') {
     ({ graph, warnings } = graphModelToLite(source.modelJson, source.weightSpecs, source.weightData, { ...options, encoding }));
   } else {
-    const artifacts = tf.io.getModelArtifactsForJSONSync(source.modelJson, source.weightSpecs, source.weightData);
-    let model: tfl.LayersModel;
-    try {
-      model = await tfl.loadLayersModel({ load: async () => artifacts });
-    } catch (err) {
-      throw new Error(`${source.jsonPath}: cannot build the Layers model (${(err as Error).message})`);
-    }
+    const model = await loadTfjsLayersModel(source);
     try {
       ({ graph, stats } = convertLayersModel(model));
     } finally {

@@ -12,7 +12,7 @@ import { createModel } from '../models/index.js';
 import { LiteModel } from '../runtime/index.js';
 import { convertTfjsModel, graphModelToLite, loadGraphModel } from './convert.js';
 import { readTfjsModel } from './read.js';
-import { summarizeGraphModel } from './summary.js';
+import { summarizeGraphModel, summarizeTfjsModel } from './summary.js';
 
 // A graph model as tensorflowjs_converter writes it (GraphDef JSON, signature,
 // weights manifest and a .bin shard), built here: x[-1,8,8,2] → Conv2D(3×3×2×4, SAME)
@@ -255,6 +255,25 @@ describe('graph models in .lite', () => {
     const a = (model.predict(input) as tf.Tensor).dataSync();
     const b = (lite.predict(input) as tf.Tensor).dataSync();
     for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(2e-2);
+    model.dispose();
+  });
+
+  it('summarizeTfjsModel: Layers and graph directories, weights as stored', async () => {
+    const graph = await summarizeTfjsModel(await readTfjsModel(dir));
+    expect(graph.params).toBe(1363);
+    expect(graph.bytesByEncoding).toEqual({ float32: 4 * 1361, int32: 8 });
+    expect(graph.macs).toBe(8 * 8 * 4 * 18 + 1280);
+
+    const model = createModel('seedStudent');
+    const d = join(tmp, 'student-summary');
+    await saveModel(model, d);
+    const s = await summarizeTfjsModel(await readTfjsModel(d));
+    expect(s.layers.map((l) => l.op)).toEqual(model.layers.map((l) => l.getClassName()));
+    expect(s.params).toBe(model.countParams());
+    expect(s.bytes).toBe(4 * model.countParams());
+    expect(s.layers.every((l) => l.tensors.every((t) => t.encoding === 'float32'))).toBe(true);
+    expect(s.inputs[0].shape).toEqual([null, 28, 28, 1]);
+    expect(s.macs).toBeGreaterThan(0);
     model.dispose();
   });
 });

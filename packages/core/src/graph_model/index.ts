@@ -15,4 +15,14 @@ export {
   type GraphModelConvertOptions,
   type ConvertTfjsResult,
 } from './convert.js';
-export { graphDefNodes, summarizeGraphModel, type GraphModelNodeSummary, type GraphModelSummary, type StoredTensorSummary } from './summary.js';
+export {
+  graphDefNodes,
+  loadTfjsLayersModel,
+  manifestTensors,
+  summarizeGraphModel,
+  summarizeTfjsModel,
+  tfjsArtifacts,
+  type StoredTensorSummary,
+  type TfjsLayerSummary,
+  type TfjsModelSummary,
+} from './summary.js';

@@ -1,7 +1,13 @@
-/** What `lite inspect` shows of a tfjs graph model: its GraphDef nodes, weights, shapes and MACs. */
+/**
+ * What `lite inspect` shows of a tfjs model directory or a graph model in a .lite
+ * file: nodes or layers, shapes, weights as stored, parameters and MACs.
+ */
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfconv from '@tensorflow/tfjs-converter';
+import * as tfconv from '@tensorflow/tfjs-converter';
+import * as tfl from '@tensorflow/tfjs-layers';
 import type { Provenance } from '../graph/index.js';
+import { layerMacs } from '../metrics/index.js';
+import { manifestEntryBytes, manifestEntryDtype, type TfjsModelFiles } from './read.js';
 
 /** One weight as stored (in a .lite encoding, or a tfjs dtype in a model directory). */
 export interface StoredTensorSummary {
@@ -13,15 +19,18 @@ export interface StoredTensorSummary {
   bytes: number;
 }
 
-/** One node of a GraphDef. */
-export interface GraphModelNodeSummary {
+/** One node of a GraphDef, or one layer of a Layers model. */
+export interface TfjsLayerSummary {
   name: string;
-  /** The TensorFlow op (Const, Placeholder, MatMul, Conv2D, …). */
+  /** The TensorFlow op (Const, Placeholder, MatMul, Conv2D, …) or the Layers class (Conv2D, Dense, …). */
   op: string;
-  /** Names of the nodes it reads (control inputs left out). */
+  /** Names of the nodes or layers it reads (control inputs left out). */
   inputs: string[];
-  /** Shape of its first output for a batch of 1, or null where it could not be determined. */
-  outputShape: number[] | null;
+  /**
+   * Shape of its (first) output: for a graph model, as computed for a batch of 1,
+   * or null where it could not be determined; for a Layers model, batch first (null).
+   */
+  outputShape: (number | null)[] | null;
   params: number;
   bytes: number;
   /** Multiply-accumulates for one sample (0 for ops that do none; null when shapes are unknown). */
@@ -30,11 +39,11 @@ export interface GraphModelNodeSummary {
   tensors: StoredTensorSummary[];
 }
 
-/** What {@link summarizeGraphModel} returns. */
-export interface GraphModelSummary {
-  inputs: { name: string; shape: number[] | null; dtype: string }[];
-  outputs: { name: string; shape: number[] | null; dtype: string }[];
-  layers: GraphModelNodeSummary[];
+/** What {@link summarizeGraphModel} and {@link summarizeTfjsModel} return. */
+export interface TfjsModelSummary {
+  inputs: { name: string; shape: (number | null)[] | null; dtype: string }[];
+  outputs: { name: string; shape: (number | null)[] | null; dtype: string }[];
+  layers: TfjsLayerSummary[];
   /** Totals over all weights. */
   params: number;
   bytes: number;
@@ -157,12 +166,12 @@ export async function summarizeGraphModel(
   topology: unknown,
   tensors: readonly StoredTensorSummary[],
   provenance: Provenance[] = [],
-): Promise<GraphModelSummary> {
+): Promise<TfjsModelSummary> {
   const nodes = graphDefNodes(topology);
   const byName = new Map(tensors.map((t) => [t.name, t]));
   const executed = await nodeShapes(model, nodes);
   const shapeOf = (name: string): number[] | undefined => byName.get(name)?.shape ?? executed.get(name);
-  const layers = nodes.map((node): GraphModelNodeSummary => {
+  const layers = nodes.map((node): TfjsLayerSummary => {
     const held = byName.get(node.name);
     const own = held ? [held] : [];
     return {
@@ -190,4 +199,88 @@ export async function summarizeGraphModel(
     bytesByEncoding,
     provenance,
   };
+}
+
+/** The weights of a manifest as stored in its shards (dtype, or quantization dtype, and bytes). */
+export function manifestTensors(specs: readonly tf.io.WeightsManifestEntry[]): StoredTensorSummary[] {
+  return specs.map((spec) => {
+    const params = spec.shape.reduce((p, d) => p * d, 1);
+    return { name: spec.name, shape: [...spec.shape], encoding: manifestEntryDtype(spec), params, bytes: manifestEntryBytes(spec) ?? 0 };
+  });
+}
+
+/** The model's artifacts in memory, as tfjs loaders take them. */
+export function tfjsArtifacts(files: TfjsModelFiles): tf.io.ModelArtifacts {
+  return tf.io.getModelArtifactsForJSONSync(files.modelJson, files.weightSpecs, files.weightData);
+}
+
+/** Builds the Layers model of a "layers-model" directory; errors name the file. */
+export async function loadTfjsLayersModel(files: TfjsModelFiles): Promise<tfl.LayersModel> {
+  const artifacts = tfjsArtifacts(files);
+  try {
+    return await tfl.loadLayersModel({ load: async () => artifacts });
+  } catch (err) {
+    throw new Error(`${files.jsonPath}: cannot build the Layers model (${(err as Error).message})`);
+  }
+}
+
+function summarizeLayers(model: tfl.LayersModel, specs: readonly tf.io.WeightsManifestEntry[]): TfjsModelSummary {
+  const stored = new Map(manifestTensors(specs).map((t) => [t.name, t]));
+  const layers = model.layers.map((layer): TfjsLayerSummary => {
+    const tensors = layer.weights.map((w): StoredTensorSummary => {
+      const known = stored.get(w.originalName) ?? stored.get(w.name);
+      const shape = [...w.shape] as number[];
+      const params = shape.reduce((p, d) => p * d, 1);
+      return known ? { ...known, name: w.originalName } : { name: w.originalName, shape, encoding: w.dtype, params, bytes: 4 * params };
+    });
+    const out = layer.outputShape;
+    const inbound = layer.inboundNodes[0];
+    return {
+      name: layer.name,
+      op: layer.getClassName(),
+      inputs: inbound ? inbound.inboundLayers.map((l) => l.name) : [],
+      outputShape: Array.isArray(out[0]) ? [...(out[0] as (number | null)[])] : [...(out as (number | null)[])],
+      params: tensors.reduce((s, t) => s + t.params, 0),
+      bytes: tensors.reduce((s, t) => s + t.bytes, 0),
+      macs: layerMacs(layer),
+      tensors,
+    };
+  });
+  const all = manifestTensors(specs);
+  const bytesByEncoding: Record<string, number> = {};
+  for (const t of all) bytesByEncoding[t.encoding] = (bytesByEncoding[t.encoding] ?? 0) + t.bytes;
+  const io = (list: tfl.SymbolicTensor[]) => list.map((t) => ({ name: t.name, shape: [...t.shape], dtype: String(t.dtype) }));
+  return {
+    inputs: io(model.inputs),
+    outputs: io(model.outputs),
+    layers,
+    params: all.reduce((s, t) => s + t.params, 0),
+    bytes: all.reduce((s, t) => s + t.bytes, 0),
+    macs: layers.reduce((s, l) => s + (l.macs ?? 0), 0),
+    bytesByEncoding,
+    provenance: [],
+  };
+}
+
+/**
+ * Summarises a tfjs model directory as stored (see {@link readTfjsModel}): a Layers
+ * model layer by layer (class, output shape, weights, MACs), a graph model node by
+ * node (see {@link summarizeGraphModel}). Weights are reported in their stored dtype.
+ */
+export async function summarizeTfjsModel(files: TfjsModelFiles): Promise<TfjsModelSummary> {
+  if (files.format === 'layers-model') {
+    const model = await loadTfjsLayersModel(files);
+    try {
+      return summarizeLayers(model, files.weightSpecs);
+    } finally {
+      model.dispose();
+    }
+  }
+  const artifacts = tfjsArtifacts(files);
+  const model = await tfconv.loadGraphModel({ load: async () => artifacts });
+  try {
+    return await summarizeGraphModel(model, files.modelJson.modelTopology, manifestTensors(files.weightSpecs));
+  } finally {
+    model.dispose();
+  }
 }
