@@ -1,4 +1,6 @@
-// NHWC convolutions as GEMMs. Output pixel m (batch-major) has an im2col row
+// NHWC convolutions. Stride-1 convs mostly run on the direct kernels
+// (direct.h: pixels along the vector lanes, no im2col); the rest, and shapes
+// those do worse, run as GEMMs. Output pixel m (batch-major) has an im2col row
 // cols[m, (wR·fw + wC)·inC + c] = x[b, xR, xC, c] (zero where the tap is in
 // the padding), so with K = fh·fw·inC and N = outC:
 //   forward:          y[M,N]  = cols[M,K] · W[K,N]   (+bias, act in the GEMM epilogue)
@@ -14,6 +16,7 @@
 
 #include "../kernels.h"
 #include "../runtime/thread_pool.h"
+#include "direct.h"
 
 namespace lite {
 namespace {
@@ -199,6 +202,18 @@ int64_t tile_pixels(int64_t parts, int64_t k) {
   return std::max<int64_t>(1, (threaded_gemm ? kSingleTileFloats : kPartTileFloats) / k);
 }
 
+// Whether the direct kernels (direct.h) take this shape: small channel counts,
+// where the GEMM's register tile would be mostly empty, and most stride-1 convs.
+bool use_direct(const ConvShape& s, DirectOp op) { return !pointwise(s) && direct_conv().suits(s, op); }
+
+// Runs a direct kernel with its workspace; parts as for the GEMM path.
+template <class Fn>
+void run_direct(const ConvShape& s, DirectOp op, const Fn& fn) {
+  const int64_t parts = parts_for(s.batch, double(pixels(s)) * filter_k(s) * s.out_c);
+  float* work = scratch(0, direct_conv().workspace(s, op, parts));
+  fn(parts, work);
+}
+
 }  // namespace
 
 void conv2d_forward(const ConvShape& s, const float* x, const float* w, const float* bias, Activation act,
@@ -211,6 +226,10 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, const fl
     kernels().gemm_f32(g);
     return;
   }
+  if (use_direct(s, DirectOp::Forward))
+    return run_direct(s, DirectOp::Forward, [&](int64_t parts, float* work) {
+      direct_conv().forward(s, x, w, bias, act, y, parts, work);
+    });
   const int64_t parts = parts_for(m, double(m) * k * n), tile = tile_pixels(parts, k);
   float* const work = scratch(0, parts * std::min(tile, m) * k);
   run_parts(parts, m, [&](int64_t m0, int64_t m1, int64_t part) {
@@ -234,6 +253,10 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
     kernels().gemm_f32(g);
     return;
   }
+  if (use_direct(s, DirectOp::BackpropInput))
+    return run_direct(s, DirectOp::BackpropInput, [&](int64_t parts, float* work) {
+      direct_conv().backprop_input(s, dy, w, dx, parts, work);
+    });
   // Parts own whole images, so their col2im scatters never meet.
   const int64_t per_image = s.out_h * s.out_w, image_floats = s.in_h * s.in_w * s.in_c;
   const int64_t parts = parts_for(s.batch, double(m) * k * n), tile = tile_pixels(parts, k);
@@ -256,6 +279,10 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
 void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw) {
   const int64_t m = pixels(s), k = filter_k(s), n = s.out_c;
   const bool direct = pointwise(s);
+  if (use_direct(s, DirectOp::BackpropFilter))
+    return run_direct(s, DirectOp::BackpropFilter, [&](int64_t parts, float* work) {
+      direct_conv().backprop_filter(s, x, dy, dw, parts, work);
+    });
   // Computed as dWᵀ[N,K] = dyᵀ·cols: cols, the large operand, is then the GEMM's
   // B, which it can stream in place when N is small instead of packing it.
   // Each part sums its pixels into its own dWᵀ; the parts are then added up

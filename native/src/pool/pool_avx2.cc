@@ -1,4 +1,4 @@
-// Pooling, AVX2+FMA path: the shared loops compiled with this file's flags.
+// Pooling, AVX2+FMA path: the shared loops on 8-lane vectors.
 #include "pool_impl.h"
 
-LITE_POOL_PATH(avx2)
+LITE_POOL_PATH(avx2, Simd256)

@@ -1,4 +1,4 @@
-// Pooling, AVX-512 path: the shared loops compiled with this file's flags.
+// Pooling, AVX-512 path: the shared loops on 16-lane vectors.
 #include "pool_impl.h"
 
-LITE_POOL_PATH(avx512)
+LITE_POOL_PATH(avx512, Simd512)

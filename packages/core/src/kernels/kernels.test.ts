@@ -270,6 +270,8 @@ describe(`native kernels on the '${info.isa}' path equal the reference`, () => {
     checkConv(f, convShape({ batch: 4, inH: 10, inW: 9, inC: 64, outC: 9, filterH: 3, filterW: 3, padH: 'same', padW: 'same' })!, seed++);
     checkConv(f, convShape({ batch: 1, inH: 45, inW: 47, inC: 64, outC: 3, filterH: 3, filterW: 3, padH: [1, 1], padW: [2, 0] })!, seed++);
     checkConv(f, convShape({ batch: 40, inH: 9, inW: 9, inC: 3, outC: 5, filterH: 3, filterW: 3, strideH: 2, strideW: 2, padH: 'same', padW: 'same' })!, seed++);
+    // Stride 1 with many channels: the direct kernels split each image into several bands.
+    checkConv(f, convShape({ batch: 3, inH: 40, inW: 36, inC: 24, outC: 17, filterH: 5, filterW: 5, padH: 'same', padW: [1, 3] })!, seed++, 'relu6');
     // A filter too large for per-thread partial gradients (one threaded GEMM instead).
     checkConv(f, convShape({ batch: 1, inH: 2, inW: 3, inC: 256, outC: 1024, filterH: 3, filterW: 3, padH: 'same', padW: 'same' })!, seed++);
     f.expectNone();
@@ -330,6 +332,9 @@ describe(`native kernels on the '${info.isa}' path equal the reference`, () => {
       }
     checkPool(f, poolShape(64, 24, 24, 10, 2, 2, 2, 2, 'valid', 'valid')!, seed++, false);
     checkPool(f, poolShape(16, 15, 15, 32, 3, 3, 2, 2, 'same', 'same')!, seed++);
+    // Inputs of a million floats or more run on several threads.
+    checkPool(f, poolShape(16, 64, 64, 16, 2, 2, 2, 2, 'valid', 'valid')!, seed++, false);
+    checkPool(f, poolShape(12, 64, 65, 24, 3, 3, 2, 2, 'same', 'same')!, seed++);
     f.expectNone();
   });
 
