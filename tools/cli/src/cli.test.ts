@@ -63,7 +63,7 @@ describe('lite (help and errors)', () => {
   it('lists the commands, and has --help for each', async () => {
     const top = await lite('--help');
     expect(top.code).toBe(0);
-    for (const name of ['demo', 'train', 'eval', 'info']) {
+    for (const name of ['demo', 'train', 'eval', 'convert', 'inspect', 'info']) {
       expect(top.stdout).toContain(`  ${name}`);
       const help = await lite(name, '--help');
       expect(help.code, name).toBe(0);

@@ -1,7 +1,9 @@
 import { type CommandSpec, UsageError, formatHelp } from './args.js';
+import { convertSpec, runConvert } from './commands/convert.js';
 import { demoSpec, runDemo } from './commands/demo.js';
 import { evalSpec, runEval } from './commands/eval.js';
 import { infoSpec, runInfo } from './commands/info.js';
+import { inspectSpec, runInspect } from './commands/inspect.js';
 import { runTrain, trainSpec } from './commands/train.js';
 import { type Io, processIo } from './io.js';
 import { cliVersion } from './version.js';
@@ -16,12 +18,14 @@ export const COMMANDS: Record<string, Command> = {
   demo: { spec: demoSpec, run: runDemo },
   train: { spec: trainSpec, run: runTrain },
   eval: { spec: evalSpec, run: runEval },
+  convert: { spec: convertSpec, run: runConvert },
+  inspect: { spec: inspectSpec, run: runInspect },
   info: { spec: infoSpec, run: runInfo },
 };
 
 function topHelp(): string {
   const lines = ['Usage: lite <command> [options]', '', 'lite: prune, quantize and distill TensorFlow.js models; run them on native kernels.', '', 'Commands:'];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)}${c.spec.summary.split(/\. | \(/)[0].replace(/[.:]$/, '')}`);
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)}${c.spec.summary.split(/\. | \(/)[0].replace(/[.:]$/, '')}`);
   lines.push('', "Run 'lite <command> --help' for a command's options.");
   return `${lines.join('\n')}\n`;
 }
