@@ -1,4 +1,4 @@
-import { LiteModel, loadGraphModel, loadModel, summarizeGraphModel, tensorByteSize, type LiteGraph } from '@lite/core';
+import { LiteModel, loadGraphModel, loadTfjsLayersModel, summarizeGraphModel, tensorByteSize, type LiteGraph } from '@lite/core';
 import { type CommandSpec, parseArgs } from '../args.js';
 import { setupBackend } from '../backend.js';
 import { dataFlag, limitFlag, limitSamples, loadData } from '../data.js';
@@ -102,7 +102,7 @@ export async function runEval(argv: string[], io: Io): Promise<number> {
     }
   } else {
     if (source.files.format !== 'layers-model') throw new Error(`${source.files.jsonPath} is a tfjs graph model; convert it first (lite convert ${positionals[0]} -o model.lite) and evaluate the .lite file`);
-    const model = await loadModel(source.files.jsonPath);
+    const model = await loadTfjsLayersModel(source.files);
     report = await measureModel(model, test, options, io);
     model.dispose();
   }
