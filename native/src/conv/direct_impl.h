@@ -367,16 +367,18 @@ struct Reach {
 // its taps in registers before one store: adding tap by tap would reload what
 // the previous, overlapping store just wrote, and loads that overlap recent
 // stores wait for them.
-template <class I>
+// FW > 0 is the filter width known at compile time (the column loop unrolls and
+// its masks stay in registers); FW = 0 takes any width, 16 columns at a time.
+template <class I, int FW>
 void col2im(const ConvShape& s, const float* t, int64_t t_ld, int64_t y0, int64_t rows, int64_t fresh, float* acc,
             int64_t acc_ld) {
   using V = typename I::V;
   constexpr int L = I::L;
-  constexpr int64_t kChunk = 16;  // filter columns whose masks are computed up front
+  constexpr int64_t kChunk = FW > 0 ? FW : 16;  // filter columns whose masks are computed up front
   const Reach reach(s, y0, rows);
   for (int64_t x_c = 0; x_c < s.in_w; x_c += L)
     for (int64_t c0 = 0; c0 < s.filter_w; c0 += kChunk) {
-      const int64_t cols = dc_min(kChunk, s.filter_w - c0);
+      const int64_t cols = FW > 0 ? FW : dc_min(kChunk, s.filter_w - c0);
       // Lane j is input column x_c + j, read from output column x_c + j − shift.
       typename I::M take[kChunk];
       for (int64_t j = 0; j < cols; ++j) {
@@ -396,12 +398,17 @@ void col2im(const ConvShape& s, const float* t, int64_t t_ld, int64_t y0, int64_
           V sum[4] = {x_r < fresh || c0 > 0 ? I::load_m(to, put) : I::zero(), I::zero(), I::zero(), I::zero()};
           const float* row = base + top * s.out_w + w_r0 * row_step;
           for (int64_t w_r = w_r0; w_r < w_r1; ++w_r, row += row_step) {
-            const float* from = row;
-            int64_t j = 0;
-            for (; j + 4 <= cols; j += 4, from += 4 * (t_ld - 1))
+            if constexpr (FW > 0) {
+#pragma GCC unroll 8
+              for (int j = 0; j < FW; ++j) sum[j % 4] = I::add(sum[j % 4], I::load_m(row + j * (t_ld - 1), take[j]));
+            } else {
+              const float* from = row;
+              int64_t j = 0;
+              for (; j + 4 <= cols; j += 4, from += 4 * (t_ld - 1))
 #pragma GCC unroll 4
-              for (int q = 0; q < 4; ++q) sum[q] = I::add(sum[q], I::load_m(from + q * (t_ld - 1), take[j + q]));
-            for (; j < cols; ++j, from += t_ld - 1) sum[0] = I::add(sum[0], I::load_m(from, take[j]));
+                for (int q = 0; q < 4; ++q) sum[q] = I::add(sum[q], I::load_m(from + q * (t_ld - 1), take[j + q]));
+              for (; j < cols; ++j, from += t_ld - 1) sum[0] = I::add(sum[0], I::load_m(from, take[j]));
+            }
             const V first = sum[0];
             sum[0] = sum[1];
             sum[1] = sum[2];
@@ -412,6 +419,18 @@ void col2im(const ConvShape& s, const float* t, int64_t t_ld, int64_t y0, int64_
         }
       }
     }
+}
+
+// col2im for the filter width fw: widths up to 7 are compiled for.
+template <class I, int FW = 7>
+void col2im_for(int64_t fw, const ConvShape& s, const float* t, int64_t t_ld, int64_t y0, int64_t rows,
+                int64_t fresh, float* acc, int64_t acc_ld) {
+  if constexpr (FW == 0) {
+    col2im<I, 0>(s, t, t_ld, y0, rows, fresh, acc, acc_ld);
+  } else {
+    if (fw == FW) return col2im<I, FW>(s, t, t_ld, y0, rows, fresh, acc, acc_ld);
+    col2im_for<I, FW - 1>(fw, s, t, t_ld, y0, rows, fresh, acc, acc_ld);
+  }
 }
 
 // dx = Σ over taps of the filter times dy, scattered: per band, T[(c, wR, wC)][n]
@@ -443,7 +462,7 @@ void backprop_input(const ConvShape& s, const float* dy, const float* w, float* 
         const int64_t rows = dc_min(bands.rows, s.out_h - y0), pixels = rows * s.out_w;
         to_planar<I>(dy + (b * s.out_h + y0) * s.out_w * s.out_c, pixels, s.out_c, d, lay.d_ld);
         product<I>(blocks, walk, a, d, pixels, t, lay.t_ld);
-        col2im<I>(s, t, lay.t_ld, y0, rows, fresh, acc, acc_ld);
+        col2im_for<I>(s.filter_w, s, t, lay.t_ld, y0, rows, fresh, acc, acc_ld);
         fresh = Reach(s, y0, rows).x_r1;
       }
       for (int64_t c = 0; c < s.in_c; ++c) {
@@ -478,9 +497,11 @@ void filter_tile(const Walk& walk, const Group& grp, int64_t d0, int64_t k0, flo
   for (int i = 0; i < RO; ++i)
 #pragma GCC unroll 8
     for (int j = 0; j < RK; ++j) acc[i][j] = I::load(p + ((d0 + i) * k + k0 + j) * L);
-  int64_t off[RK];
-  for (int j = 0; j < RK; ++j)
-    off[j] = (k0 + j) / walk.inner * walk.outer_stride + (k0 + j) % walk.inner * walk.inner_stride;
+  int64_t off[RK];  // of tap k0 + j = q·inner + i, stepping (q, i) rather than dividing each
+  for (int64_t j = 0, q = k0 / walk.inner, i = k0 % walk.inner; j < RK; ++j) {
+    off[j] = q * walk.outer_stride + i * walk.inner_stride;
+    if (++i == walk.inner) i = 0, ++q;
+  }
   for (int64_t u = 0; u < grp.count; ++u) {
     const float* s = grp.s + u * grp.s_stride;
     const float* d = grp.d + u * grp.d_stride + d0 * grp.d_ld;
@@ -571,14 +592,19 @@ void backprop_filter(const ConvShape& s, const float* x, const float* dy, float*
 
 // ---------------------------------------------------------------- entry points
 
-// Stride 1 and dilation 1; bands of at least a few vectors of pixels (very
-// many input channels leave room for only thin bands); and for the filter
-// gradient, per-lane partial sums that fit in L2 (beyond them the GEMM's
-// packed panels do better).
+// Stride 1 and dilation 1, bands of at least a few vectors of pixels (very
+// many input channels leave room for only thin bands), and what the GEMM does
+// no better (measured): forward up to 128 output channels (beyond, its tiles
+// are full); backprop input unless input channels outnumber output channels
+// 4:1 (col2im then costs more than the product, and the GEMM's col2im runs
+// along contiguous channels); filter gradient while its per-lane partial sums
+// fit in L2.
 template <class I>
 bool suits(const ConvShape& s, DirectOp op) {
   if (s.stride_h != 1 || s.stride_w != 1 || s.dilation_h != 1 || s.dilation_w != 1) return false;
   const int64_t taps = s.in_c * s.filter_h * s.filter_w;
+  if (op == DirectOp::Forward && s.out_c > 128) return false;
+  if (op == DirectOp::BackpropInput && s.in_c > 4 * s.out_c) return false;
   if (op == DirectOp::BackpropFilter && s.out_c * taps > kMaxGradientTaps) return false;
   return band_rows(s, op) * s.out_w >= dc_min(s.out_h * s.out_w, 4 * I::L);
 }

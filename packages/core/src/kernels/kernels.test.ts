@@ -272,6 +272,9 @@ describe(`native kernels on the '${info.isa}' path equal the reference`, () => {
     checkConv(f, convShape({ batch: 40, inH: 9, inW: 9, inC: 3, outC: 5, filterH: 3, filterW: 3, strideH: 2, strideW: 2, padH: 'same', padW: 'same' })!, seed++);
     // Stride 1 with many channels: the direct kernels split each image into several bands.
     checkConv(f, convShape({ batch: 3, inH: 40, inW: 36, inC: 24, outC: 17, filterH: 5, filterW: 5, padH: 'same', padW: [1, 3] })!, seed++, 'relu6');
+    // Filters wider than the direct kernels compile for (7), and than one chunk of their masks (16).
+    checkConv(f, convShape({ batch: 2, inH: 6, inW: 20, inC: 2, outC: 3, filterH: 2, filterW: 9, padH: 'valid', padW: 'same' })!, seed++);
+    checkConv(f, convShape({ batch: 2, inH: 5, inW: 40, inC: 3, outC: 2, filterH: 3, filterW: 18, padH: 'same', padW: 'same' })!, seed++);
     // A filter too large for per-thread partial gradients (one threaded GEMM instead).
     checkConv(f, convShape({ batch: 1, inH: 2, inW: 3, inC: 256, outC: 1024, filterH: 3, filterW: 3, padH: 'same', padW: 'same' })!, seed++);
     f.expectNone();
