@@ -134,6 +134,7 @@ async function nodeShapes(model: tfconv.GraphModel, nodes: GraphDefNode[]): Prom
       // Fallback: only what MACs need (some graphs cannot return every intermediate).
       nodes.filter((n) => MAC_OPS.has(n.op)).flatMap((n) => [n.name, ...(n.input ?? []).filter((i) => !i.startsWith('^')).map(nodeName)]),
     ];
+    for (const [name, t] of Object.entries(feed)) shapes.set(nodeName(name), [...t.shape]);
     const computed = new Set(nodes.filter((n) => !NO_SHAPE_OPS.has(n.op)).map((n) => n.name));
     for (const names of attempts) {
       const wanted = [...new Set(names)].filter((n) => computed.has(n));
@@ -187,7 +188,9 @@ export async function summarizeGraphModel(
   });
   const bytesByEncoding: Record<string, number> = {};
   for (const t of tensors) bytesByEncoding[t.encoding] = (bytesByEncoding[t.encoding] ?? 0) + t.bytes;
-  const io = (list: tfconv.GraphModel['inputs']) => list.map((t) => ({ name: t.name, shape: t.shape ? [...t.shape] : null, dtype: String(t.dtype) }));
+  // Signature shapes (-1 for the batch) where tfjs knows them, else the shapes of the batch-1 run.
+  const io = (list: tfconv.GraphModel['inputs']) =>
+    list.map((t) => ({ name: t.name, shape: t.shape ? [...t.shape] : (executed.get(nodeName(t.name)) ?? null), dtype: String(t.dtype) }));
   const macs = layers.some((l) => l.macs === null) ? null : layers.reduce((s, l) => s + (l.macs ?? 0), 0);
   return {
     inputs: io(model.inputs),

@@ -26,11 +26,11 @@ export const evalSpec = {
     'bytes: the weights as stored (fp32 for a model directory; in their encodings for a .lite file).',
 } satisfies CommandSpec;
 
-/** Bytes per encoding, e.g. "f16" or "f16 + f32 0.1 KiB". */
+/** How the weight bytes are stored, e.g. "f16", or "(f16 15.3 KiB, f32 8 B)" for several encodings. */
 function storageOf(bytesByEncoding: Record<string, number>): string {
   const entries = Object.entries(bytesByEncoding).sort((a, b) => b[1] - a[1]);
   if (entries.length <= 1) return entries[0]?.[0] ?? '';
-  return entries.map(([e, b]) => `${e} ${formatBytes(b)}`).join(' + ');
+  return `(${entries.map(([e, b]) => `${e} ${formatBytes(b)}`).join(', ')})`;
 }
 
 /** A runner for a .lite runtime graph (LiteModel on lite's native kernels). */
