@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLite, encodeLite, LiteFormatError, writeLiteFile } from '../format/index.js';
+import { decodeLite, encodeLite, f32ToF16, LiteFormatError, writeLiteFile } from '../format/index.js';
 import { saveModel } from '../io/index.js';
 import { createModel } from '../models/index.js';
 import { LiteModel } from '../runtime/index.js';
@@ -275,5 +275,38 @@ describe('graph models in .lite', () => {
     expect(s.inputs[0].shape).toEqual([null, 28, 28, 1]);
     expect(s.macs).toBeGreaterThan(0);
     model.dispose();
+  });
+
+  it('dequantizes weights tensorflowjs_converter quantized (uint8 affine, float16)', async () => {
+    const q = join(tmp, 'quantized');
+    await writeGraphModel(q);
+    const files = await readTfjsModel(q);
+    const filter = files.weightSpecs[0];
+    const kernel = files.weightSpecs[3];
+    const all = new Float32Array(files.weightData);
+    // conv/filter as uint8 with scale/min; dense/kernel as float16.
+    const min = -0.5;
+    const scale = 1 / 255;
+    const codes = Uint8Array.from(all.subarray(0, 72), (v) => Math.round((v - min) / scale));
+    const kernelValues = all.subarray(72 + 4 + 2, 72 + 4 + 2 + 1280);
+    const f16 = f32ToF16(kernelValues, 'clamp').bits;
+    const json = JSON.parse(await readFile(join(q, 'model.json'), 'utf8'));
+    json.weightsManifest[0].weights[0] = { ...filter, quantization: { dtype: 'uint8', scale, min } };
+    json.weightsManifest[0].weights[3] = { ...kernel, quantization: { dtype: 'float16' } };
+    await writeFile(join(q, 'model.json'), JSON.stringify(json));
+    const raw = new Uint8Array(files.weightData);
+    const parts = [
+      codes,
+      raw.subarray(4 * 72, 4 * (72 + 4 + 2)),
+      new Uint8Array(f16.buffer, f16.byteOffset, f16.byteLength),
+      raw.subarray(4 * (72 + 4 + 2 + 1280)),
+    ];
+    await writeFile(join(q, 'group1-shard1of1.bin'), Buffer.concat(parts));
+    const original = await loadOriginal(q);
+    const expected = predict(original, x);
+    const { graph } = await convertTfjsModel(q);
+    expect(graph.graphModel!.weights.map((w) => w.dtype)).toEqual(['float32', 'float32', 'int32', 'float32', 'float32']);
+    expect(graph.tensors.get('conv/filter')!.encoding).toBe('f32');
+    expect(predict(await loadGraphModel(encodeLite(graph)), x)).toEqual(expected);
   });
 });
