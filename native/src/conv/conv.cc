@@ -206,12 +206,10 @@ int64_t tile_pixels(int64_t parts, int64_t k) {
 // where the GEMM's register tile would be mostly empty, and most stride-1 convs.
 bool use_direct(const ConvShape& s, DirectOp op) { return !pointwise(s) && direct_conv().suits(s, op); }
 
-// Runs a direct kernel with its workspace; parts as for the GEMM path.
+// Runs a direct kernel with its workspace.
 template <class Fn>
 void run_direct(const ConvShape& s, DirectOp op, const Fn& fn) {
-  const int64_t parts = parts_for(s.batch, double(pixels(s)) * filter_k(s) * s.out_c);
-  float* work = scratch(0, direct_conv().workspace(s, op, parts));
-  fn(parts, work);
+  fn(scratch(0, direct_conv().workspace(s, op)));
 }
 
 }  // namespace
@@ -227,9 +225,7 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, const fl
     return;
   }
   if (use_direct(s, DirectOp::Forward))
-    return run_direct(s, DirectOp::Forward, [&](int64_t parts, float* work) {
-      direct_conv().forward(s, x, w, bias, act, y, parts, work);
-    });
+    return run_direct(s, DirectOp::Forward, [&](float* work) { direct_conv().forward(s, x, w, bias, act, y, work); });
   const int64_t parts = parts_for(m, double(m) * k * n), tile = tile_pixels(parts, k);
   float* const work = scratch(0, parts * std::min(tile, m) * k);
   run_parts(parts, m, [&](int64_t m0, int64_t m1, int64_t part) {
@@ -254,9 +250,7 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
     return;
   }
   if (use_direct(s, DirectOp::BackpropInput))
-    return run_direct(s, DirectOp::BackpropInput, [&](int64_t parts, float* work) {
-      direct_conv().backprop_input(s, dy, w, dx, parts, work);
-    });
+    return run_direct(s, DirectOp::BackpropInput, [&](float* work) { direct_conv().backprop_input(s, dy, w, dx, work); });
   // Parts own whole images, so their col2im scatters never meet.
   const int64_t per_image = s.out_h * s.out_w, image_floats = s.in_h * s.in_w * s.in_c;
   const int64_t parts = parts_for(s.batch, double(m) * k * n), tile = tile_pixels(parts, k);
@@ -280,9 +274,7 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
   const int64_t m = pixels(s), k = filter_k(s), n = s.out_c;
   const bool direct = pointwise(s);
   if (use_direct(s, DirectOp::BackpropFilter))
-    return run_direct(s, DirectOp::BackpropFilter, [&](int64_t parts, float* work) {
-      direct_conv().backprop_filter(s, x, dy, dw, parts, work);
-    });
+    return run_direct(s, DirectOp::BackpropFilter, [&](float* work) { direct_conv().backprop_filter(s, x, dy, dw, work); });
   // Computed as dWᵀ[N,K] = dyᵀ·cols: cols, the large operand, is then the GEMM's
   // B, which it can stream in place when N is small instead of packing it.
   // Each part sums its pixels into its own dWᵀ; the parts are then added up

@@ -22,17 +22,17 @@ namespace lite {
 
 enum class DirectOp : int32_t { Forward = 0, BackpropInput = 1, BackpropFilter = 2 };
 
-// One path's direct kernels. `parts` is how many threads may share the work;
-// `work` holds workspace(s, op, parts) floats allocated by the caller.
+// One path's direct kernels. Each splits its work over the thread pool as its
+// size warrants; `work` holds workspace(s, op) floats allocated by the caller.
 struct DirectConv {
   // Whether op on this shape runs here (stride 1, dilation 1, and a shape the
   // direct kernels do faster than im2col + GEMM).
   bool (*suits)(const ConvShape& s, DirectOp op);
-  int64_t (*workspace)(const ConvShape& s, DirectOp op, int64_t parts);
+  int64_t (*workspace)(const ConvShape& s, DirectOp op);
   void (*forward)(const ConvShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
-                  int64_t parts, float* work);
-  void (*backprop_input)(const ConvShape& s, const float* dy, const float* w, float* dx, int64_t parts, float* work);
-  void (*backprop_filter)(const ConvShape& s, const float* x, const float* dy, float* dw, int64_t parts, float* work);
+                  float* work);
+  void (*backprop_input)(const ConvShape& s, const float* dy, const float* w, float* dx, float* work);
+  void (*backprop_filter)(const ConvShape& s, const float* x, const float* dy, float* dw, float* work);
 };
 
 // The direct kernels of the path kernels() runs.

@@ -28,6 +28,9 @@ constexpr int64_t kGroupFloats = int64_t{1} << 16;
 constexpr int64_t kMaxGroup = 64;
 // Most out_c·taps for the filter gradient (its partial sums take L times that).
 constexpr int64_t kMaxGradientTaps = 10240;
+// Least multiply-adds worth a thread: these kernels run near peak (~100 GMAC/s),
+// so ~4M take about as long as waking a worker.
+constexpr double kMinPartMacs = double(int64_t{1} << 22);
 
 inline int64_t dc_min(int64_t a, int64_t b) { return a < b ? a : b; }
 inline int64_t dc_max(int64_t a, int64_t b) { return a > b ? a : b; }
@@ -52,6 +55,16 @@ struct Bands {
   int64_t rows, per_image;
   Bands(const ConvShape& s, DirectOp op) : rows(band_rows(s, op)), per_image((s.out_h + rows - 1) / rows) {}
 };
+
+// How many threads share the work: a part below kMinPartMacs takes less time
+// than waking a worker (tens of µs) saves; bands of one image stay together
+// for backprop input.
+int64_t parts_for(const ConvShape& s, DirectOp op) {
+  const int64_t units = op == DirectOp::BackpropInput ? s.batch : s.batch * Bands(s, op).per_image;
+  const double macs = double(s.batch) * s.out_h * s.out_w * s.in_c * s.filter_h * s.filter_w * s.out_c;
+  const double parts = macs / kMinPartMacs;
+  return parts < 2 ? 1 : dc_min(dc_min(num_threads(), units), parts > 256 ? 256 : static_cast<int64_t>(parts));
+}
 
 // Workspace layout: the packed filter (shared), then one slice per part.
 template <class I>
@@ -330,15 +343,14 @@ Walk shifted_walk(const ConvShape& s, int64_t plane) { return {s.in_c * s.filter
 
 template <class I>
 void forward(const ConvShape& s, const float* x, const float* w, const float* bias, Activation act, float* y,
-             int64_t parts, float* work) {
+             float* work) {
   const Layout<I> lay(s, DirectOp::Forward);
   const Bands bands(s, DirectOp::Forward);
   const Blocks blocks(s.out_c, I::kRows);
   const Walk walk = shifted_walk(s, lay.plane);
   float* const a = work;
   pack_forward(s, blocks, w, a);
-  const int64_t units = s.batch * bands.per_image;
-  for_parts(dc_min(parts, units), units, [&](int64_t u0, int64_t u1, int64_t part) {
+  for_parts(parts_for(s, DirectOp::Forward), s.batch * bands.per_image, [&](int64_t u0, int64_t u1, int64_t part) {
     float* planar = work + lay.shared + part * lay.per_part;
     float* sh = planar + lay.planar;
     float* t = sh + lay.shifted;
@@ -437,7 +449,7 @@ void col2im_for(int64_t fw, const ConvShape& s, const float* t, int64_t t_ld, in
 // = Σ_d W[wR][wC][c][d] · dyᵀ[d][n], then col2im adds T into dx. Parts own whole
 // images, whose bands overlap in dx.
 template <class I>
-void backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx, int64_t parts, float* work) {
+void backprop_input(const ConvShape& s, const float* dy, const float* w, float* dx, float* work) {
   const Layout<I> lay(s, DirectOp::BackpropInput);
   const Bands bands(s, DirectOp::BackpropInput);
   const int64_t image = s.in_h * s.in_w;
@@ -445,7 +457,7 @@ void backprop_input(const ConvShape& s, const float* dy, const float* w, float* 
   const Walk walk{s.out_c, lay.d_ld, 1, 0};
   float* const a = work;
   pack_backprop_input<I::kRows>(s, blocks, w, a);
-  for_parts(dc_min(parts, s.batch), s.batch, [&](int64_t b0, int64_t b1, int64_t part) {
+  for_parts(parts_for(s, DirectOp::BackpropInput), s.batch, [&](int64_t b0, int64_t b1, int64_t part) {
     float* d = work + lay.shared + part * lay.per_part;
     float* t = d + lay.out_d;
     float* scratch = t + lay.out_t;
@@ -546,13 +558,13 @@ void filter_rows(int rows, int cols, const Walk& walk, const Group& grp, int64_t
 // dW[k][d] = Σ over pixels of the shifted planes times dyᵀ, in groups of bands;
 // each part keeps per-lane partial sums, added up at the end.
 template <class I>
-void backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw, int64_t parts, float* work) {
+void backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dw, float* work) {
   const Layout<I> lay(s, DirectOp::BackpropFilter);
   const Bands bands(s, DirectOp::BackpropFilter);
   const Walk walk = shifted_walk(s, lay.plane);
   const int64_t taps = walk.outer * walk.inner, units = s.batch * bands.per_image;
   const Blocks rows(s.out_c, I::kGradRows), cols(taps, I::kGradCols);
-  parts = dc_max(1, dc_min(parts, units));
+  const int64_t parts = parts_for(s, DirectOp::BackpropFilter);
   for_parts(parts, units, [&](int64_t u0, int64_t u1, int64_t part) {
     float* planar = work + part * lay.per_part;
     float* sh = planar + lay.planar;
@@ -610,8 +622,8 @@ bool suits(const ConvShape& s, DirectOp op) {
 }
 
 template <class I>
-int64_t workspace(const ConvShape& s, DirectOp op, int64_t parts) {
-  return Layout<I>(s, op).total(dc_max(1, parts));
+int64_t workspace(const ConvShape& s, DirectOp op) {
+  return Layout<I>(s, op).total(parts_for(s, op));
 }
 
 }  // namespace
