@@ -121,6 +121,11 @@ afterAll(async () => {
 });
 
 describe('graph models in .lite', () => {
+  it('LiteModel.load refuses a graph-model .lite and points to loadGraphModel', async () => {
+    const { graph } = await convertTfjsModel(dir);
+    await expect(LiteModel.load(encodeLite(graph))).rejects.toThrow(/loadGraphModel/);
+  });
+
   it('reads the model directory, and an f32 .lite predicts exactly as the original', async () => {
     const original = await loadOriginal(dir);
     const expected = predict(original, x);

@@ -39,6 +39,9 @@ export class LiteModel {
 
   private constructor(graph: LiteGraph) {
     this.graph = graph;
+    if (graph.graphModel) {
+      throw new Error('this .lite file holds a tfjs graph model, which the runtime does not execute: load it with loadGraphModel() from @lite/core');
+    }
     this.inputNodes = graph.nodes.filter((n): n is Extract<GraphNode, { op: 'input' }> => n.op === 'input');
     if (this.inputNodes.length === 0) throw new Error('the graph has no input node; a model needs at least one');
     if (graph.outputs.length === 0) throw new Error('the graph has no outputs; a model needs at least one');
