@@ -1,16 +1,17 @@
 // `npm run bench` — lite's benchmark suite.
-//   node dist/run.js [--only gemm|train] [--quick] [--name NAME]
+//   node dist/run.js [--only gemm|train|runtime] [--quick] [--name NAME]
 // Prints tables on stdout, progress on stderr, and writes
 // results/<NAME>.json and .md (NAME defaults to the selection, e.g. "all", "gemm-quick").
 import { cpus, loadavg, platform, release } from 'node:os';
 import { runGemm, type GemmResult } from './gemm.js';
-import { gemmTable, trainTable } from './report.js';
+import { gemmTable, runtimeTable, trainTable } from './report.js';
 import { writeResults } from './results.js';
+import { runRuntime, type RuntimeResult } from './runtime.js';
 import { toMarkdown, toText, type Table } from './table.js';
 import { runTrain, type TrainResult } from './train.js';
 
 interface Args {
-  only: 'gemm' | 'train' | undefined;
+  only: 'gemm' | 'train' | 'runtime' | undefined;
   quick: boolean;
   name: string;
 }
@@ -24,7 +25,7 @@ function parseArgs(argv: string[]): Args {
     if (a === '--quick') quick = true;
     else if (a === '--only') {
       const v = argv[++i];
-      if (v !== 'gemm' && v !== 'train') usage(`--only takes gemm or train, not ${v ?? 'nothing'}`);
+      if (v !== 'gemm' && v !== 'train' && v !== 'runtime') usage(`--only takes gemm, train or runtime, not ${v ?? 'nothing'}`);
       only = v;
     } else if (a === '--name') {
       name = argv[++i];
@@ -37,7 +38,7 @@ function parseArgs(argv: string[]): Args {
 
 function usage(error?: string): never {
   if (error) process.stderr.write(`bench: ${error}\n`);
-  process.stderr.write('usage: node dist/run.js [--only gemm|train] [--quick] [--name NAME]\n');
+  process.stderr.write('usage: node dist/run.js [--only gemm|train|runtime] [--quick] [--name NAME]\n');
   process.exit(error ? 2 : 0);
 }
 
@@ -56,15 +57,22 @@ async function main(): Promise<void> {
   const tables: Table[] = [];
   let gemm: GemmResult | undefined;
   let train: TrainResult | undefined;
+  let runtime: RuntimeResult | undefined;
+  const selected = (part: NonNullable<Args['only']>) => args.only === undefined || args.only === part;
 
-  if (args.only !== 'train') {
+  if (selected('gemm')) {
     gemm = await runGemm({ quick: args.quick, progress });
     tables.push(gemmTable(gemm));
     process.stdout.write(`\n${toText(tables.at(-1)!)}\n`);
   }
-  if (args.only !== 'gemm') {
+  if (selected('train')) {
     train = await runTrain({ quick: args.quick, progress });
     tables.push(trainTable(train));
+    process.stdout.write(`\n${toText(tables.at(-1)!)}\n`);
+  }
+  if (selected('runtime')) {
+    runtime = await runRuntime({ quick: args.quick, progress });
+    tables.push(runtimeTable(runtime));
     process.stdout.write(`\n${toText(tables.at(-1)!)}\n`);
   }
 
@@ -81,7 +89,7 @@ async function main(): Promise<void> {
     '',
     ...tables.flatMap((t) => [toMarkdown(t), '']),
   ].join('\n');
-  const files = writeResults(args.name, { name: args.name, date, command, machine, quick: args.quick, gemm, train }, markdown);
+  const files = writeResults(args.name, { name: args.name, date, command, machine, quick: args.quick, gemm, train, runtime }, markdown);
   progress(`wrote ${files.join(' and ')}`);
 }
 
