@@ -42,12 +42,17 @@ inline int64_t filter_at(const ConvShape& s, int64_t w_r, int64_t w_c, int64_t c
   return ((w_r * s.filter_w + w_c) * s.in_c + c) * s.out_c + d;
 }
 
-// Output rows per band: all of them unless a band's working set outgrows kBandFloats.
-int64_t band_rows(const ConvShape& s, DirectOp op) {
-  if (op == DirectOp::BackpropInput)
-    return dc_clamp(kBandFloats / (s.in_c * s.filter_h * s.filter_w * s.out_w), 1, s.out_h);
-  return dc_clamp(kBandFloats / (s.in_c * s.filter_w * s.out_w) - (s.filter_h - 1), 1, s.out_h);
+// Output rows per band: all of them unless a band's working set outgrows
+// kBandFloats: its shifted planes (forward, filter gradient: in_c·fw planes of
+// band + fh − 1 rows) and its products (forward: out_c rows; backprop input:
+// in_c·fh·fw rows). Below 1 when not even one row fits.
+int64_t fitting_rows(const ConvShape& s, DirectOp op) {
+  if (op == DirectOp::BackpropInput) return dc_min(s.out_h, kBandFloats / (s.in_c * s.filter_h * s.filter_w * s.out_w));
+  int64_t rows = kBandFloats / (s.in_c * s.filter_w * s.out_w) - (s.filter_h - 1);
+  if (op == DirectOp::Forward) rows = dc_min(rows, kBandFloats / (s.out_c * s.out_w));
+  return dc_min(s.out_h, rows);
 }
+int64_t band_rows(const ConvShape& s, DirectOp op) { return dc_max(1, fitting_rows(s, op)); }
 
 // A unit of work is one band of output rows of one image. Bands of an image
 // touch overlapping input rows, so backprop input keeps them on one thread.
@@ -605,7 +610,7 @@ void backprop_filter(const ConvShape& s, const float* x, const float* dy, float*
 // ---------------------------------------------------------------- entry points
 
 // Stride 1 and dilation 1, bands of at least a few vectors of pixels (very
-// many input channels leave room for only thin bands), and what the GEMM does
+// many channels leave room for only thin bands, or none), and what the GEMM does
 // no better (measured): forward up to 128 output channels (beyond, its tiles
 // are full); backprop input unless input channels outnumber output channels
 // 4:1 (col2im then costs more than the product, and the GEMM's col2im runs
@@ -618,7 +623,8 @@ bool suits(const ConvShape& s, DirectOp op) {
   if (op == DirectOp::Forward && s.out_c > 128) return false;
   if (op == DirectOp::BackpropInput && s.in_c > 4 * s.out_c) return false;
   if (op == DirectOp::BackpropFilter && s.out_c * taps > kMaxGradientTaps) return false;
-  return band_rows(s, op) * s.out_w >= dc_min(s.out_h * s.out_w, 4 * I::L);
+  const int64_t rows = fitting_rows(s, op);
+  return rows >= 1 && rows * s.out_w >= dc_min(s.out_h * s.out_w, 4 * I::L);
 }
 
 template <class I>
