@@ -18,6 +18,7 @@
 //   transpose(r)         r[i][j] ↔ r[j][i] for an L×L block held in L vectors
 #pragma once
 #include <cstdint>
+#include <cstring>
 
 #if defined(__AVX2__) || defined(__AVX512F__)
 #include <immintrin.h>
@@ -26,72 +27,109 @@
 namespace lite {
 namespace {
 
-// Portable path: four lanes as a plain array (the compiler maps them to SSE or NEON).
-struct SimdRef {
-  static constexpr int L = 4;
-  struct V {
-    float v[4];
+// Portable path: N lanes as a GCC/Clang vector type, which the compiler maps to
+// whatever the target has (SSE2 on baseline x86-64, NEON) or to scalars.
+// (GCC takes no template-dependent vector_size, hence one type per lane count.)
+template <int N>
+struct RefTypes;
+#define LITE_REF_TYPES(n)                                                  \
+  template <>                                                              \
+  struct RefTypes<n> {                                                     \
+    typedef float V __attribute__((vector_size(n * sizeof(float))));     \
+    typedef int32_t M __attribute__((vector_size(n * sizeof(int32_t)))); \
   };
-  static V zero() { return V{{0.f, 0.f, 0.f, 0.f}}; }
-  static V load(const float* p) { return V{{p[0], p[1], p[2], p[3]}}; }
-  static V bcast(const float* p) { return V{{*p, *p, *p, *p}}; }
-  static void store(float* p, V a) {
-    for (int i = 0; i < 4; ++i) p[i] = a.v[i];
+LITE_REF_TYPES(2)
+LITE_REF_TYPES(4)
+LITE_REF_TYPES(8)
+#undef LITE_REF_TYPES
+
+template <int N>
+struct SimdRefN {
+  static constexpr int L = N;
+  using V = typename RefTypes<N>::V;
+  // A mask lane is all ones or zero (what vector comparisons give).
+  using M = typename RefTypes<N>::M;
+  static V zero() { return V{}; }
+  static V load(const float* p) {
+    V v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
   }
-  struct M {
-    bool on[4];
-  };
+  static V bcast(const float* p) { return V{} + *p; }
+  static void store(float* p, V a) { std::memcpy(p, &a, sizeof a); }
   static M lanes(int64_t lo, int64_t hi) {
     M m;
-    for (int i = 0; i < 4; ++i) m.on[i] = i >= lo && i < hi;
+    for (int i = 0; i < N; ++i) m[i] = i >= lo && i < hi ? -1 : 0;
     return m;
   }
   static V load_m(const float* p, M m) {
     V r = zero();
-    for (int i = 0; i < 4; ++i)
-      if (m.on[i]) r.v[i] = p[i];
+    for (int i = 0; i < N; ++i)
+      if (m[i]) r[i] = p[i];
     return r;
   }
   static void store_m(float* p, V a, M m) {
-    for (int i = 0; i < 4; ++i)
-      if (m.on[i]) p[i] = a.v[i];
+    for (int i = 0; i < N; ++i)
+      if (m[i]) p[i] = a[i];
   }
-  static M gt(V a, V b) { return M{{a.v[0] > b.v[0], a.v[1] > b.v[1], a.v[2] > b.v[2], a.v[3] > b.v[3]}}; }
-  static M eq(V a, V b) { return M{{a.v[0] == b.v[0], a.v[1] == b.v[1], a.v[2] == b.v[2], a.v[3] == b.v[3]}}; }
-  static V select(M m, V a, V b) {
-    for (int i = 0; i < 4; ++i) a.v[i] = m.on[i] ? a.v[i] : b.v[i];
-    return a;
+  static M gt(V a, V b) { return a > b; }
+  static M eq(V a, V b) { return a == b; }
+  static V select(M m, V a, V b) { return m ? a : b; }
+  static V div(V a, V b) { return a / b; }
+  static V fma(V a, V b, V c) { return a * b + c; }
+  static V add(V a, V b) { return a + b; }
+  static V max(V a, V b) { return a > b ? a : b; }
+  static V min(V a, V b) { return a < b ? a : b; }
+  static float hsum(V a) {
+    float s = 0.f;
+    for (int i = 0; i < N; ++i) s += a[i];
+    return s;
   }
-  static V div(V a, V b) {
-    for (int i = 0; i < 4; ++i) a.v[i] /= b.v[i];
-    return a;
-  }
-  static V fma(V a, V b, V c) {
-    for (int i = 0; i < 4; ++i) c.v[i] += a.v[i] * b.v[i];
-    return c;
-  }
-  static V add(V a, V b) {
-    for (int i = 0; i < 4; ++i) a.v[i] += b.v[i];
-    return a;
-  }
-  static V max(V a, V b) {
-    for (int i = 0; i < 4; ++i) a.v[i] = a.v[i] > b.v[i] ? a.v[i] : b.v[i];
-    return a;
-  }
-  static V min(V a, V b) {
-    for (int i = 0; i < 4; ++i) a.v[i] = a.v[i] < b.v[i] ? a.v[i] : b.v[i];
-    return a;
-  }
-  static float hsum(V a) { return (a.v[0] + a.v[1]) + (a.v[2] + a.v[3]); }
   static void transpose(V* r) {
-    for (int i = 0; i < 4; ++i)
-      for (int j = i + 1; j < 4; ++j) {
-        const float t = r[i].v[j];
-        r[i].v[j] = r[j].v[i];
-        r[j].v[i] = t;
+    for (int i = 0; i < N; ++i)
+      for (int j = i + 1; j < N; ++j) {
+        const float t = r[i][j];
+        r[i][j] = r[j][i];
+        r[j][i] = t;
       }
   }
 };
+// One lane as a plain float (compilers keep one-element vectors in memory);
+// select is bitwise, as a data-dependent branch would mispredict.
+template <>
+struct SimdRefN<1> {
+  static constexpr int L = 1;
+  using V = float;
+  using M = uint32_t;  // all ones or zero
+  static V zero() { return 0.f; }
+  static V load(const float* p) { return *p; }
+  static V bcast(const float* p) { return *p; }
+  static void store(float* p, V a) { *p = a; }
+  static M lanes(int64_t lo, int64_t hi) { return lo <= 0 && hi > 0 ? ~M{0} : 0; }
+  static V load_m(const float* p, M m) { return m ? *p : 0.f; }
+  static void store_m(float* p, V a, M m) {
+    if (m) *p = a;
+  }
+  static M gt(V a, V b) { return a > b ? ~M{0} : 0; }
+  static M eq(V a, V b) { return a == b ? ~M{0} : 0; }
+  static V select(M m, V a, V b) {
+    M x, y;
+    std::memcpy(&x, &a, sizeof x);
+    std::memcpy(&y, &b, sizeof y);
+    x = (x & m) | (y & ~m);
+    std::memcpy(&a, &x, sizeof a);
+    return a;
+  }
+  static V div(V a, V b) { return a / b; }
+  static V fma(V a, V b, V c) { return a * b + c; }
+  static V add(V a, V b) { return a + b; }
+  static V max(V a, V b) { return a > b ? a : b; }
+  static V min(V a, V b) { return a < b ? a : b; }
+  static float hsum(V a) { return a; }
+  static void transpose(V*) {}
+};
+
+using SimdRef = SimdRefN<4>;
 
 #if defined(__AVX2__)
 struct Simd256 {

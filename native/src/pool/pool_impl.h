@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "../conv/simd.h"
 #include "../kernels.h"
@@ -37,6 +38,64 @@ struct Window {
   }
   int64_t count() const { return (r_hi - r_lo) * (c_hi - c_lo); }
 };
+
+// U vectors of T holding the channels [c0, c0 + U·L) of a pixel, the last
+// vector only its first `last` lanes (masked; whole vectors load plainly).
+template <class T, int U>
+struct Chunk {
+  using Traits = T;
+  using V = typename T::V;
+  static constexpr int kVectors = U;
+  typename T::M mask;
+  bool partial;
+  int64_t count;  // channels in the chunk
+  explicit Chunk(int64_t last) : mask(T::lanes(0, last)), partial(last < T::L), count((U - 1) * T::L + last) {}
+  V load(const float* p, int u) const {
+    return partial && u == U - 1 ? T::load_m(p + u * T::L, mask) : T::load(p + u * T::L);
+  }
+  void store(float* p, int u, V v) const {
+    if (partial && u == U - 1) T::store_m(p + u * T::L, v, mask);
+    else T::store(p + u * T::L, v);
+  }
+};
+
+// Calls fn(c0, Chunk<T, R>) for the r (≤ R) channels from c0 on, one per
+// lane of R single-lane vectors: one pass over the window for all of them.
+template <class T, int R, class Fn>
+inline void lanes_chunk(int64_t r, int64_t c0, const Fn& fn) {
+  if constexpr (R >= 1) {
+    if (r != R) return lanes_chunk<T, R - 1>(r, c0, fn);
+    fn(c0, Chunk<T, R>(T::L));
+  }
+}
+
+// Calls fn(c0, chunk) over a pixel's channels from c0 on: chunks of U vectors
+// of I (one pass over the window for U·L channels), then of U/2, ... 1
+// vectors (U a power of 2), then the rest in one pass as vectors of Tail: I
+// itself, masked, where masked loads are cheap; single lanes on the portable
+// path, whose masked loads branch per lane.
+template <class I, class Tail, int U, class Fn>
+inline void for_chunks(int64_t ch, const Fn& fn, int64_t c0 = 0) {
+  static_assert(Tail::L == I::L || Tail::L == 1, "leftover channels go in one masked vector or single lanes");
+  for (; c0 + U * I::L <= ch; c0 += U * I::L) fn(c0, Chunk<I, U>(I::L));
+  if constexpr (U > 1) {
+    for_chunks<I, Tail, U / 2>(ch, fn, c0);
+  } else if (c0 < ch) {
+    if constexpr (Tail::L == I::L) fn(c0, Chunk<I, 1>(ch - c0));
+    else lanes_chunk<Tail, I::L - 1>(ch - c0, c0, fn);
+  }
+}
+
+// Calls fn(y_c) for the output columns of a row. When windows overlap, every
+// k-th column first (k windows to a filter width), so that the windows one
+// after another are disjoint and a window's read-modify-write of dx never
+// waits on the stores of the window just before it.
+template <class Fn>
+inline void for_columns(const PoolShape& s, bool overlap, const Fn& fn) {
+  const int64_t k = overlap ? (s.filter_w + s.stride_w - 1) / s.stride_w : 1;
+  for (int64_t phase = 0; phase < k; ++phase)
+    for (int64_t y_c = phase; y_c < s.out_w; y_c += k) fn(y_c);
+}
 
 // Runs fn(begin, end) over [0, tasks), across the pool only for large inputs.
 template <class Fn>
@@ -79,67 +138,93 @@ void zero_for_backprop(const PoolShape& s, float* dxb) {
 
 // Threaded over output rows (b, y_r). Max: the first maximum, strict >, from
 // −∞, so NaN never wins (as tfjs). Avg: the mean of the in-bounds elements.
-template <class I, bool kMax>
+template <class I, class Tail, int U, bool kMax>
 void pool_forward(const PoolShape& s, const float* x, float* y) {
-  using V = typename I::V;
-  constexpr int L = I::L;
   const int64_t ch = s.channels;
   const float start = kMax ? -std::numeric_limits<float>::infinity() : 0.f;
   pool_tasks(s, s.batch * s.out_h, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       const float* xb = x + r / s.out_h * s.in_h * s.in_w * ch;
-      for (int64_t y_c = 0; y_c < s.out_w; ++y_c) {
-        const Window win(s, r % s.out_h, y_c);
-        float* yp = y + (r * s.out_w + y_c) * ch;
-        for (int64_t c0 = 0; c0 < ch; c0 += L) {
-          const typename I::M m = I::lanes(0, ch - c0);
-          V acc = I::bcast(&start);
+      float* yr = y + r * s.out_w * ch;
+      // Each chunk of channels along the whole output row.
+      for_chunks<I, Tail, U>(ch, [&](int64_t c0, const auto& m) {
+        using C = std::decay_t<decltype(m)>;
+        using T = typename C::Traits;
+        for (int64_t y_c = 0; y_c < s.out_w; ++y_c) {
+          const Window win(s, r % s.out_h, y_c);
+          typename T::V acc[C::kVectors];
+          for (int u = 0; u < C::kVectors; ++u) acc[u] = T::bcast(&start);
           for (int64_t row = win.r_lo; row < win.r_hi; ++row)
             for (int64_t col = win.c_lo; col < win.c_hi; ++col) {
-              const V v = I::load_m(xb + (row * s.in_w + col) * ch + c0, m);
-              acc = kMax ? I::max(v, acc) : I::add(acc, v);
+              const float* xp = xb + (row * s.in_w + col) * ch + c0;
+              for (int u = 0; u < C::kVectors; ++u) {
+                const typename T::V v = m.load(xp, u);
+                acc[u] = kMax ? T::max(v, acc[u]) : T::add(acc[u], v);
+              }
             }
-          if (!kMax) {
-            const float count = static_cast<float>(win.count());
-            acc = I::div(acc, I::bcast(&count));
-          }
-          I::store_m(yp + c0, acc, m);
+          const float count = static_cast<float>(win.count());
+          for (int u = 0; u < C::kVectors; ++u)
+            m.store(yr + y_c * ch + c0, u, kMax ? acc[u] : T::div(acc[u], T::bcast(&count)));
         }
-      }
+      });
     }
   });
 }
 
 // Each window's dy goes to its first maximum. One pass over the window keeps,
-// per lane, the maximum so far and its position in the window (strict >: the
-// first maximum wins, NaN never does, and a window of only −∞ keeps −1 and gets
-// no gradient, as tfjs); a second pass hands dy to that position. Positions
-// are floats, exact below 2²⁴ elements per window.
-template <class I>
-void max_backprop_window(const PoolShape& s, const Window& win, const float* xb, const float* g, float* dxb,
-                         typename I::M m, bool add) {
-  using V = typename I::V;
+// per lane, the maximum so far and the pixel that holds it (strict >: the
+// first maximum wins, NaN never does, and a window of only −∞ keeps −1 and
+// gets no gradient, as tfjs); pixels are floats, exact below 2²⁴ per image.
+// Disjoint windows then write dy or zero to each of their elements.
+// Overlapping ones add dy to the maximum's pixel lane by lane: a vector
+// read-modify-write of elements the window before just stored would wait for
+// those stores (masked ones are never forwarded).
+template <class C>
+inline void max_backprop_window(const PoolShape& s, const Window& win, const float* xb, const float* g, float* dxb,
+                                const C& m, bool add) {
+  using T = typename C::Traits;
+  using V = typename T::V;
+  constexpr int U = C::kVectors, L = T::L;
   const int64_t ch = s.channels;
   const float neg_inf = -std::numeric_limits<float>::infinity(), none = -1.f, one = 1.f;
-  V best = I::bcast(&neg_inf), at = I::bcast(&none), pos = I::zero();
-  const V step = I::bcast(&one), gv = I::load_m(g, m);
-  for (int64_t r = win.r_lo; r < win.r_hi; ++r)
-    for (int64_t c = win.c_lo; c < win.c_hi; ++c, pos = I::add(pos, step)) {
-      const V v = I::load_m(xb + (r * s.in_w + c) * ch, m);
-      const typename I::M more = I::gt(v, best);
-      best = I::select(more, v, best);
-      at = I::select(more, pos, at);
+  const float first = static_cast<float>(win.r_lo * s.in_w + win.c_lo);
+  const float skip = static_cast<float>(s.in_w - (win.c_hi - win.c_lo));  // from a row's end to the next's start
+  const V step = T::bcast(&one), next_row = T::bcast(&skip);
+  V best[U], at[U], gv[U], pos = T::bcast(&first);
+  for (int u = 0; u < U; ++u) {
+    best[u] = T::bcast(&neg_inf);
+    at[u] = T::bcast(&none);
+    gv[u] = m.load(g, u);
+  }
+  for (int64_t r = win.r_lo; r < win.r_hi; ++r, pos = T::add(pos, next_row))
+    for (int64_t c = win.c_lo; c < win.c_hi; ++c, pos = T::add(pos, step)) {
+      const float* xp = xb + (r * s.in_w + c) * ch;
+      for (int u = 0; u < U; ++u) {
+        const V v = m.load(xp, u);
+        const typename T::M more = T::gt(v, best[u]);
+        best[u] = T::select(more, v, best[u]);
+        at[u] = T::select(more, pos, at[u]);
+      }
     }
-  pos = I::zero();
-  for (int64_t r = win.r_lo; r < win.r_hi; ++r)
-    for (int64_t c = win.c_lo; c < win.c_hi; ++c, pos = I::add(pos, step)) {
+  if (add) {
+    float where[U * L], grad[U * L];
+    for (int u = 0; u < U; ++u) {
+      T::store(where + u * L, at[u]);
+      T::store(grad + u * L, gv[u]);
+    }
+    for (int64_t i = 0; i < m.count; ++i)
+      if (where[i] >= 0.f) dxb[static_cast<int64_t>(where[i]) * ch + i] += grad[i];
+    return;
+  }
+  pos = T::bcast(&first);
+  for (int64_t r = win.r_lo; r < win.r_hi; ++r, pos = T::add(pos, next_row))
+    for (int64_t c = win.c_lo; c < win.c_hi; ++c, pos = T::add(pos, step)) {
       float* dxp = dxb + (r * s.in_w + c) * ch;
-      const V share = I::select(I::eq(at, pos), gv, I::zero());
-      I::store_m(dxp, add ? I::add(I::load_m(dxp, m), share) : share, m);
+      for (int u = 0; u < U; ++u) m.store(dxp, u, T::select(T::eq(at[u], pos), gv[u], T::zero()));
     }
 }
 
-// The same, one channel at a time, for windows too large for float positions.
+// The same, one channel at a time, for images too large for float pixel indices.
 void max_backprop_window_scalar(const PoolShape& s, const Window& win, const float* xb, const float* g,
                                 float* dxb, int64_t n) {
   for (int64_t c = 0; c < n; ++c) {
@@ -155,11 +240,11 @@ void max_backprop_window_scalar(const PoolShape& s, const Window& win, const flo
 }
 
 // One task per image: windows of an image may overlap, images never do.
-template <class I>
+// Leftover channels go in one masked vector on every path (measured best here).
+template <class I, int U>
 void max_pool_backprop_impl(const PoolShape& s, const float* dy, const float* x, float* dx) {
-  constexpr int L = I::L;
   const int64_t ch = s.channels, image = s.in_h * s.in_w * ch;
-  const bool add = !disjoint(s), huge = s.filter_h * s.filter_w >= (int64_t{1} << 24);
+  const bool add = !disjoint(s), huge = s.in_h * s.in_w >= (int64_t{1} << 24);
   pool_tasks(s, s.batch, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
       const float* xb = x + b * image;
@@ -167,46 +252,52 @@ void max_pool_backprop_impl(const PoolShape& s, const float* dy, const float* x,
       if (huge) std::memset(dxb, 0, static_cast<size_t>(image) * sizeof(float));
       else zero_for_backprop(s, dxb);
       for (int64_t y_r = 0; y_r < s.out_h; ++y_r)
-        for (int64_t y_c = 0; y_c < s.out_w; ++y_c) {
+        for_columns(s, add, [&](int64_t y_c) {
           const Window win(s, y_r, y_c);
           const float* g = dy + ((b * s.out_h + y_r) * s.out_w + y_c) * ch;
-          if (huge) {
-            max_backprop_window_scalar(s, win, xb, g, dxb, ch);
-            continue;
-          }
-          for (int64_t c0 = 0; c0 < ch; c0 += L)
-            max_backprop_window<I>(s, win, xb + c0, g + c0, dxb + c0, I::lanes(0, ch - c0), add);
-        }
+          if (huge) return max_backprop_window_scalar(s, win, xb, g, dxb, ch);
+          for_chunks<I, I, U>(ch, [&](int64_t c0, const auto& m) {
+            max_backprop_window(s, win, xb + c0, g + c0, dxb + c0, m, add);
+          });
+        });
     }
   });
 }
 
-// The true gradient of avg_pool: dy / (in-bounds count) to each window element.
-template <class I>
+// The true gradient of avg_pool: dy / (in-bounds count) to each window element,
+// for image b. Overlapping windows add into dx: Tail then has to be single
+// lanes, whose stores (unlike masked ones) are forwarded to the next load.
+template <class I, class Tail, int U>
+void avg_backprop_image(const PoolShape& s, const float* dy, float* dx, int64_t b, bool add) {
+  const int64_t ch = s.channels;
+  float* dxb = dx + b * s.in_h * s.in_w * ch;
+  zero_for_backprop(s, dxb);
+  for (int64_t y_r = 0; y_r < s.out_h; ++y_r)
+    for_columns(s, add, [&](int64_t y_c) {
+      const Window win(s, y_r, y_c);
+      const float* g = dy + ((b * s.out_h + y_r) * s.out_w + y_c) * ch;
+      const float count = static_cast<float>(win.count());
+      for_chunks<I, Tail, U>(ch, [&](int64_t c0, const auto& m) {
+        using C = std::decay_t<decltype(m)>;
+        using T = typename C::Traits;
+        typename T::V share[C::kVectors];
+        for (int u = 0; u < C::kVectors; ++u) share[u] = T::div(m.load(g + c0, u), T::bcast(&count));
+        for (int64_t r = win.r_lo; r < win.r_hi; ++r)
+          for (int64_t col = win.c_lo; col < win.c_hi; ++col) {
+            float* dxp = dxb + (r * s.in_w + col) * ch + c0;
+            for (int u = 0; u < C::kVectors; ++u) m.store(dxp, u, add ? T::add(m.load(dxp, u), share[u]) : share[u]);
+          }
+      });
+    });
+}
+
+template <class I, class Tail, int U>
 void avg_pool_backprop_impl(const PoolShape& s, const float* dy, float* dx) {
-  using V = typename I::V;
-  constexpr int L = I::L;
-  const int64_t ch = s.channels, image = s.in_h * s.in_w * ch;
   const bool add = !disjoint(s);
   pool_tasks(s, s.batch, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) {
-      float* dxb = dx + b * image;
-      zero_for_backprop(s, dxb);
-      for (int64_t y_r = 0; y_r < s.out_h; ++y_r)
-        for (int64_t y_c = 0; y_c < s.out_w; ++y_c) {
-          const Window win(s, y_r, y_c);
-          const float* g = dy + ((b * s.out_h + y_r) * s.out_w + y_c) * ch;
-          const float count = static_cast<float>(win.count());
-          for (int64_t c0 = 0; c0 < ch; c0 += L) {
-            const typename I::M m = I::lanes(0, ch - c0);
-            const V share = I::div(I::load_m(g + c0, m), I::bcast(&count));
-            for (int64_t r = win.r_lo; r < win.r_hi; ++r)
-              for (int64_t col = win.c_lo; col < win.c_hi; ++col) {
-                float* dxp = dxb + (r * s.in_w + col) * ch + c0;
-                I::store_m(dxp, add ? I::add(I::load_m(dxp, m), share) : share, m);
-              }
-          }
-        }
+      if (add) avg_backprop_image<I, SimdRefN<1>, U>(s, dy, dx, b, true);
+      else avg_backprop_image<I, Tail, U>(s, dy, dx, b, false);
     }
   });
 }
@@ -214,15 +305,21 @@ void avg_pool_backprop_impl(const PoolShape& s, const float* dy, float* dx) {
 }  // namespace
 }  // namespace lite
 
-// Defines the path's four entry points, e.g. LITE_POOL_PATH(avx2, Simd256).
-#define LITE_POOL_PATH(isa, simd)                                                                        \
+// Defines the path's four entry points, e.g. LITE_POOL_PATH(avx512, Simd512, Simd512, 4):
+// the vector type, the type for the channels left over (itself, masked, or
+// SimdRefN<1>, single lanes; max backprop always masks), and vectors per pass.
+#define LITE_POOL_PATH(isa, simd, tail, vectors)                                                         \
   namespace lite {                                                                                       \
-  void max_pool_##isa(const PoolShape& s, const float* x, float* y) { pool_forward<simd, true>(s, x, y); } \
-  void max_pool_backprop_##isa(const PoolShape& s, const float* dy, const float* x, float* dx) {         \
-    max_pool_backprop_impl<simd>(s, dy, x, dx);                                                          \
+  void max_pool_##isa(const PoolShape& s, const float* x, float* y) {                                     \
+    pool_forward<simd, tail, vectors, true>(s, x, y);                                                    \
   }                                                                                                      \
-  void avg_pool_##isa(const PoolShape& s, const float* x, float* y) { pool_forward<simd, false>(s, x, y); } \
+  void max_pool_backprop_##isa(const PoolShape& s, const float* dy, const float* x, float* dx) {         \
+    max_pool_backprop_impl<simd, vectors>(s, dy, x, dx);                                                 \
+  }                                                                                                      \
+  void avg_pool_##isa(const PoolShape& s, const float* x, float* y) {                                     \
+    pool_forward<simd, tail, vectors, false>(s, x, y);                                                   \
+  }                                                                                                      \
   void avg_pool_backprop_##isa(const PoolShape& s, const float* dy, float* dx) {                         \
-    avg_pool_backprop_impl<simd>(s, dy, dx);                                                             \
+    avg_pool_backprop_impl<simd, tail, vectors>(s, dy, dx);                                              \
   }                                                                                                      \
   }
