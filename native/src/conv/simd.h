@@ -1,8 +1,8 @@
 // A small vector abstraction for kernels written once for every path: each
 // <kernel>_<isa>.cc includes this header, compiled with its own flags, and
-// uses the struct its flags allow (Simd512, Simd256 or the portable SimdRef).
-// Everything has internal linkage and no std:: templates, so no ISA's copy can
-// be merged into another's.
+// uses the structs its flags allow (Simd512, Simd256, or the portable
+// SimdRefN<N>; SimdRef has 4 lanes). Everything has internal linkage and no
+// std:: templates, so no ISA's copy can be merged into another's.
 //
 //   L                    lanes of a vector V
 //   zero, load, bcast    loads (unaligned)
@@ -10,7 +10,7 @@
 //   M, lanes(lo, hi)     a mask of lanes [lo, hi) (clamped to [0, L))
 //   load_m, store_m      masked: lanes off the mask are zero / left alone, and
 //                        their memory is not touched (it may be invalid)
-//   load_n, store_n      masked to lanes [0, n)
+//   load_n<I>, store_n<I>  (free functions) masked to lanes [0, n)
 //   fma(a, b, c)         a·b + c
 //   add, div, max, min   lanewise; max(a, b) = a > b ? a : b (b when either is NaN), min alike
 //   gt, eq, select       masks of a > b, a == b (false for NaN); select(m, a, b) = m ? a : b

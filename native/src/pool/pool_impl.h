@@ -1,8 +1,9 @@
 // NHWC max/avg pooling, shared by every instruction-set path: pool_<isa>.cc
-// includes this file with its simd.h vector type and compiles it with its own
-// flags. Each output pixel works on whole vectors of its contiguous channels,
-// masked at the end (10 or 20 channels are one or two vectors, not 8+2 or
-// 16+4 passes). Everything here has internal linkage and uses no std::
+// includes this file with its simd.h vector types and compiles it with its own
+// flags. A window is visited once per chunk of up to four vectors of its
+// contiguous channels, the channels left over in one masked vector or as single
+// lanes (10 channels on AVX-512 are one pass of one vector, not 8 then 2).
+// Everything here has internal linkage and instantiates no std:: function
 // templates, so no ISA's copy can be merged into another's. Windows are
 // clipped to the input (padding never takes part); the binding guarantees
 // every window holds at least one input element.
