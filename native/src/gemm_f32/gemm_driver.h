@@ -164,7 +164,16 @@ void gemm_block(const GemmArgs& g, int64_t i_begin, int64_t i_end, int64_t j_beg
   }
 }
 
-// Splits C across the pool along whichever dimension has more register tiles.
+// Each thread packs all of the operand the split does not divide (B for a split
+// of the rows, A for one of the columns): divide the larger one, as long as it
+// has a tile for every thread.
+inline bool split_rows(int64_t m, int64_t n, int64_t row_tiles, int64_t col_tiles, int threads) {
+  if (row_tiles < threads) return false;
+  if (col_tiles < threads) return true;
+  return m >= n;
+}
+
+// Splits C across the pool (see split_rows).
 template <class K>
 void run_gemm(const GemmArgs& g) {
   if (g.m == 0 || g.n == 0) return;
@@ -184,7 +193,7 @@ void run_gemm(const GemmArgs& g) {
   const int threads = flops < (int64_t{1} << 23) ? 1 : num_threads();
   if (threads <= 1) {
     gemm_block<K>(g, 0, g.m, 0, g.n);
-  } else if (row_tiles >= col_tiles) {
+  } else if (split_rows(g.m, g.n, row_tiles, col_tiles, threads)) {
     parallel_for(std::min<int64_t>(row_tiles, threads), [&](int64_t begin, int64_t end) {
       const int64_t parts = std::min<int64_t>(row_tiles, threads);
       for (int64_t p = begin; p < end; ++p) {
