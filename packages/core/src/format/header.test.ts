@@ -61,7 +61,7 @@ const CASES: [string, (h: Json) => unknown, string, RegExp][] = [
   ['shape rank 9', (h) => void (h.tensors[0].shape = [1, 1, 1, 1, 1, 1, 1, 1, 108]), 'header.tensors[0].shape', /rank 9 exceeds the limit of 8/],
   ['shape too large', (h) => void (h.tensors[0].shape = [1e6, 1e6]), 'header.tensors[0].shape', /more than 268435456 elements/],
   ['shape disagrees with the payload', (h) => void (h.tensors[tensorIndex('head/k')].shape = [8, 3]), `${T('head/k')}.sections[0]`, /an f16 tensor needs 24 bytes in section 0, the file has 16/],
-  ['encoding unknown', (h) => void (h.tensors[0].encoding = 'int8'), 'header.tensors[0].encoding', /unknown tensor encoding "int8" \(this reader knows f32, f16/],
+  ['encoding unknown', (h) => void (h.tensors[0].encoding = 'int3'), 'header.tensors[0].encoding', /unknown tensor encoding "int3" \(this reader knows f32, f16, int8, int4, kmeans/],
   ['encoding not a string', (h) => void (h.tensors[0].encoding = null), 'header.tensors[0].encoding', /expected a string, found null/],
   ['encoding of another size', (h) => void (h.tensors[0].encoding = 'f32'), 'header.tensors[0].sections', /an f32 tensor needs 4 section\(s\), the file lists 2/],
   ['meta not an object', (h) => void (h.tensors[0].meta = null), 'header.tensors[0].meta', /expected an object, found null/],

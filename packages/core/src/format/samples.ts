@@ -1,5 +1,5 @@
 /**
- * Small valid graphs covering every op, both encodings, Huffman-coded and plain
+ * Small valid graphs covering every op, every built-in encoding, Huffman-coded and plain
  * sections, empty and single-symbol streams: the seeds of the fuzzer and the
  * fixtures of the format tests.
  */
@@ -162,6 +162,44 @@ export function noWeights(): LiteGraph {
   };
 }
 
+/**
+ * Quantized weights: int8 and int4 per tensor and per channel (depthwise channel
+ * span, symmetric and asymmetric, narrow and full range, odd int4 counts), k-means
+ * with 1, 3 and 8 bits (indices across byte boundaries, a codebook shorter than
+ * 2^bits), an empty and a scalar quantized tensor.
+ */
+export function quantized(seed = 6): LiteGraph {
+  const rng = createRng(seed);
+  const t = new Map<string, CompressedTensor>();
+  const add = (name: string, shape: number[], std: number, encoding: 'int8' | 'int4' | 'kmeans', options: Record<string, unknown> = {}) => {
+    t.set(name, encodeTensor(encoding, name, gaussian(rng, size(shape), std), shape, options).tensor);
+  };
+  add('conv/k', [3, 3, 1, 3], 0.3, 'int4');
+  t.set('conv/b', encodeTensor('f32', 'conv/b', gaussian(rng, 3, 0.01), [3]).tensor);
+  add('dw/k', [3, 3, 3, 1], 0.3, 'int8', { params: { bits: 8, axis: 2, symmetric: false, narrowRange: false, scale: [0.004, 0.0035, 0.005].map(Math.fround), zeroPoint: [3, -5, 10] } });
+  add('dw/b', [3], 0.02, 'int4', { params: { bits: 4, axis: null, symmetric: false, narrowRange: true, scale: [Math.fround(0.006)], zeroPoint: [-1] } });
+  add('fc/k', [12, 5], 0.2, 'kmeans', { bits: 3 });
+  add('fc/b', [5], 0.01, 'int8');
+  add('out/k', [5, 2], 0.3, 'kmeans', { bits: 8 });
+  add('out/b', [2], 0.01, 'kmeans', { bits: 1 });
+  add('empty8', [0, 4], 1, 'int8');
+  add('scalar4', [], 1, 'int4');
+  return {
+    nodes: [
+      { op: 'input', name: 'x', shape: [null, 6, 6, 1] },
+      { op: 'conv2d', name: 'conv', input: 'x', kernel: 'conv/k', bias: 'conv/b', strides: [1, 1], padding: 'valid', dilation: [1, 1], activation: 'relu' },
+      { op: 'depthwiseConv2d', name: 'dw', input: 'conv', kernel: 'dw/k', bias: 'dw/b', strides: [1, 1], padding: 'same', dilation: [1, 1], activation: 'relu' },
+      { op: 'maxPool2d', name: 'pool', input: 'dw', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { op: 'flatten', name: 'flat', input: 'pool' },
+      { op: 'dense', name: 'fc', input: 'flat', kernel: 'fc/k', bias: 'fc/b', activation: 'relu' },
+      { op: 'dense', name: 'out', input: 'fc', kernel: 'out/k', bias: 'out/b', activation: 'softmax' },
+    ],
+    outputs: ['out'],
+    tensors: t,
+    provenance: [{ step: 'quantize', options: { mode: 'int8', perChannel: true }, at: '2026-01-03T00:00:00.000Z', version: '0.1.0' }],
+  };
+}
+
 /** All sample graphs by name. */
 export function sampleGraphs(): { name: string; graph: LiteGraph }[] {
   return [
@@ -171,5 +209,6 @@ export function sampleGraphs(): { name: string; graph: LiteGraph }[] {
     { name: 'weightsOnly', graph: weightsOnly() },
     { name: 'graphModel', graph: graphModelContainer() },
     { name: 'noWeights', graph: noWeights() },
+    { name: 'quantized', graph: quantized() },
   ];
 }

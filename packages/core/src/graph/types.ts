@@ -4,8 +4,8 @@
  * package (prune, quant, distill) and the .lite file speak these types.
  */
 
-/** How a tensor's values are stored. Later encodings (int8, int4, ternary, binary, kmeans, csr, nm) join this union. */
-export type Encoding = 'f32' | 'f16';
+/** How a tensor's values are stored. Later encodings (ternary, binary, csr, nm) join this union. */
+export type Encoding = 'f32' | 'f16' | 'int8' | 'int4' | 'kmeans';
 
 interface TensorBase {
   /** Unique within a model (tfjs weight names, e.g. "conv1/kernel"). */
@@ -25,8 +25,68 @@ export interface F16Tensor extends TensorBase {
   bits: Uint16Array;
 }
 
+/**
+ * Affine (uniform) quantization parameters: a value is `scale · (q − zeroPoint)`
+ * for an integer code `q` in `[qmin, qmax]`, where `qmax = 2^(bits−1) − 1` and
+ * `qmin = −qmax` with `narrowRange`, else `−2^(bits−1)` (int8: −127 or −128..127;
+ * int4: −7 or −8..7). Plain JSON data; scales are float32 values.
+ *
+ * Per channel, the channels are the tensor's trailing axes from `axis` on,
+ * flattened: element `i` (row-major) belongs to channel `i mod C`, where `C` is
+ * the product of `shape[axis..]`. That is the last axis for dense `[in, out]`
+ * kernels and HWIO conv filters (`axis = rank − 1`), and `inC × multiplier` for
+ * depthwise `[fh, fw, inC, mult]` filters (`axis = 2`).
+ */
+export interface QuantParams {
+  /** Integer width: 8 or 4. */
+  bits: 8 | 4;
+  /** `null`: one scale and zero point for the whole tensor; else the first axis of the channel span (see above). */
+  axis: number | null;
+  /** Zero points are all 0 (and not stored). */
+  symmetric: boolean;
+  /** Codes stay in `[−(2^(bits−1) − 1), 2^(bits−1) − 1]` (no −128 / −8). */
+  narrowRange: boolean;
+  /** Positive finite float32 scales: one, or one per channel. */
+  scale: number[];
+  /** Integer zero points in `[qmin, qmax]`, one per scale. */
+  zeroPoint: number[];
+}
+
+/** Affine int8: one signed byte per value, `value = scale · (q − zeroPoint)` per tensor or per channel. */
+export interface Int8Tensor extends TensorBase {
+  encoding: 'int8';
+  /** One code per element, row-major. */
+  q: Int8Array;
+  params: QuantParams & { bits: 8 };
+}
+
+/** Affine int4: two signed nibbles per byte, `value = scale · (q − zeroPoint)` per tensor or per channel. */
+export interface Int4Tensor extends TensorBase {
+  encoding: 'int4';
+  /**
+   * `ceil(n / 2)` bytes: element `2k` in the low nibble of byte `k`, element `2k + 1`
+   * in its high nibble, each a two's-complement 4-bit code; an odd count leaves the last high nibble 0.
+   */
+  packed: Uint8Array;
+  params: QuantParams & { bits: 4 };
+}
+
+/** Non-uniform quantization (weight sharing): each value is an entry of a float32 codebook, its index stored in `bits` bits. */
+export interface KMeansTensor extends TensorBase {
+  encoding: 'kmeans';
+  /** Bits per index, 1–8. */
+  bits: number;
+  /** The shared values, at most `2^bits` (sorted ascending when made by k-means). */
+  codebook: Float32Array;
+  /**
+   * `ceil(n · bits / 8)` bytes: index `i` occupies bits `i·bits … i·bits + bits − 1` of
+   * the little-endian bit stream (least significant bit first); unused high bits of the last byte are 0.
+   */
+  packed: Uint8Array;
+}
+
 /** A weight tensor in one of lite's encodings (a tagged union on `encoding`). */
-export type CompressedTensor = F32Tensor | F16Tensor;
+export type CompressedTensor = F32Tensor | F16Tensor | Int8Tensor | Int4Tensor | KMeansTensor;
 
 /** Fused activations the runtime applies after a conv or dense layer. */
 export type GraphActivation = 'linear' | 'relu' | 'relu6' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softmax';

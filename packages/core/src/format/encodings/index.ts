@@ -2,10 +2,16 @@
 import type { EncodingCodec } from '../codec.js';
 import { f16Codec } from './f16.js';
 import { f32Codec } from './f32.js';
+import { int4Codec } from './int4.js';
+import { int8Codec } from './int8.js';
+import { kmeansCodec } from './kmeans.js';
 
 export { f16Codec, type F16Options } from './f16.js';
 export { f32Codec } from './f32.js';
+export { int8Codec, type AffineOptions } from './int8.js';
+export { int4Codec } from './int4.js';
+export { kmeansCodec, type KMeansOptions } from './kmeans.js';
 
 /** Registered when the registry first loads. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const BUILTIN_ENCODINGS: readonly EncodingCodec<any, any>[] = [f32Codec, f16Codec];
+export const BUILTIN_ENCODINGS: readonly EncodingCodec<any, any>[] = [f32Codec, f16Codec, int8Codec, int4Codec, kmeansCodec];
