@@ -1,8 +1,7 @@
 // The models of the runtime latency benchmark, built the same way in every
 // child process so that every engine runs identical weights on identical inputs.
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createModel } from '@lite/core';
+import { createModel, createRng, randomizeWeights } from '@lite/core';
 
 export const LATENCY_MODELS = ['seedCnn', 'mobileNetV2'] as const;
 export type LatencyModelName = (typeof LATENCY_MODELS)[number];
@@ -11,46 +10,6 @@ export const MODEL_LABELS: Record<LatencyModelName, string> = {
   seedCnn: 'seedCnn',
   mobileNetV2: 'MobileNetV2-style',
 };
-
-/** Deterministic uniform values in [lo, hi) (an LCG: the first k values do not depend on n). */
-export function uniform(n: number, seed: number, lo: number, hi: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = lo + (hi - lo) * (s / 2 ** 32);
-  }
-  return out;
-}
-
-/**
- * Seeded weights for every layer: kernels ±1.5/√fanIn, BatchNormalization
- * statistics away from the identity (γ 0.5–1.5, β and μ ±0.5, σ² 0.5–2), so that
- * folding does real work and activations stay in a normal range.
- */
-function randomizeWeights(model: tfl.LayersModel, seed: number): void {
-  let k = seed;
-  for (const layer of model.layers) {
-    if (layer.weights.length === 0) continue;
-    const values = layer.weights.map((w) => {
-      const shape = w.shape as number[];
-      const n = shape.reduce((a, b) => a * b, 1);
-      const name = w.originalName;
-      k += 7919;
-      let v: Float32Array;
-      if (name.endsWith('moving_variance')) v = uniform(n, k, 0.5, 2);
-      else if (name.endsWith('gamma')) v = uniform(n, k, 0.5, 1.5);
-      else if (shape.length > 1) {
-        const fanIn = name.endsWith('depthwise_kernel') ? shape[0]! * shape[1]! : shape.slice(0, -1).reduce((a, b) => a * b, 1);
-        const a = 1.5 / Math.sqrt(fanIn);
-        v = uniform(n, k, -a, a);
-      } else v = uniform(n, k, -0.5, 0.5);
-      return tf.tensor(v, shape);
-    });
-    layer.setWeights(values);
-    tf.dispose(values);
-  }
-}
 
 type T = tfl.SymbolicTensor;
 const apply = (layer: tfl.layers.Layer, x: T | T[]) => layer.apply(x) as T;
@@ -119,5 +78,6 @@ export function buildModel(name: LatencyModelName): { model: tfl.LayersModel; in
 
 /** The benchmark's input: `batch` samples, values in [0, 1); the first samples do not depend on `batch`. */
 export function benchInput(inputShape: readonly number[], batch: number): Float32Array {
-  return uniform(batch * inputShape.reduce((a, b) => a * b, 1), 12345, 0, 1);
+  const rng = createRng(12345);
+  return Float32Array.from({ length: batch * inputShape.reduce((a, b) => a * b, 1) }, () => rng.next());
 }

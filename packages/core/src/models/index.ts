@@ -1,2 +1,3 @@
 export * from './zoo.js';
 export { SeededInit, type LayerInit } from './init.js';
+export { randomizeWeights } from './randomize.js';

@@ -5,7 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModel } from '../models/index.js';
+import { createRng } from '../data/random.js';
+import { createModel, randomizeWeights } from '../models/index.js';
 import { convertLayersModel, fromLayersModel } from './from_layers.js';
 import { LiteModel } from './lite_model.js';
 
@@ -14,44 +15,10 @@ import { LiteModel } from './lite_model.js';
 
 const TOLERANCE = 1e-4;
 
-/** Deterministic uniform values in [lo, hi). */
+/** Seeded uniform values in [lo, hi). */
 function uniform(n: number, seed: number, lo: number, hi: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = lo + (hi - lo) * (s / 2 ** 32);
-  }
-  return out;
-}
-
-/**
- * Gives every weight seeded random values: kernels ±1/√fanIn, BatchNormalization
- * statistics far from the identity (γ 0.5–1.5, β and μ ±0.5, σ² 0.5–2).
- */
-function randomizeWeights(model: tfl.LayersModel, seed: number): void {
-  let k = seed;
-  for (const layer of model.layers) {
-    if (layer.weights.length === 0) continue;
-    const values = layer.weights.map((w) => {
-      const shape = w.shape as number[];
-      const n = shape.reduce((a, b) => a * b, 1);
-      const name = w.originalName;
-      k += 7919;
-      let v: Float32Array;
-      if (name.endsWith('moving_variance')) v = uniform(n, k, 0.5, 2);
-      else if (name.endsWith('gamma')) v = uniform(n, k, 0.5, 1.5);
-      else if (name.endsWith('alpha')) v = uniform(n, k, -0.5, 0.5);
-      else if (shape.length > 1) {
-        const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-        const a = 1.5 / Math.sqrt(name.endsWith('depthwise_kernel') ? shape[0] * shape[1] : fanIn);
-        v = uniform(n, k, -a, a);
-      } else v = uniform(n, k, -0.5, 0.5);
-      return tf.tensor(v, shape);
-    });
-    layer.setWeights(values);
-    tf.dispose(values);
-  }
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * rng.next());
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
