@@ -185,6 +185,18 @@ describe(`lite backend vs cpu (${kernelInfo().isa})`, () => {
     }
   });
 
+  it('fast-path mean, pad and inference batchNorm', async () => {
+    for (const [axis, keepDims] of [[[1, 2], false], [[0, 1, 2], true], [-1, false], [[1, 3], false]] as const) {
+      await compare(`mean ${axis} ${keepDims}`, (x) => tf.mean(x, axis as number | number[], keepDims), [[3, 4, 5, 6]]);
+    }
+    await compare('pad NHWC', (x) => tf.pad(x, [[0, 0], [0, 1], [2, 1], [0, 0]]), [[2, 5, 4, 3]]);
+    await compare('pad every axis, constant', (x) => tf.pad(x, [[1, 0], [1, 2], [0, 3]], 0.5), [[2, 3, 4]], false);
+    await compare('pad 1-D', (x) => tf.pad(x, [[3, 2]]), [[5]]);
+    await compare('batchNorm', (x, m, v, o, sc) => tf.batchNorm(x, m, tf.abs(v), o, sc, 1e-3), [[2, 4, 4, 6], [6], [6], [6], [6]], false);
+    await compare('batchNorm without offset/scale', (x, m, v) => tf.batchNorm(x, m, tf.add(tf.abs(v), 0.1)), [[3, 5], [5], [5]], false);
+    await compare('batchNorm with rank-2 statistics (cpu path)', (x, m, v) => tf.batchNorm(x, m, tf.add(tf.abs(v), 0.1)), [[2, 3, 5], [3, 5], [3, 5]], false);
+  });
+
   it('a training step of a small CNN matches cpu', async () => {
     const net = (x: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor, w3: tf.Tensor) => {
       const c1 = tf.maxPool(tf.relu(tf.conv2d(x as tf.Tensor4D, w1 as tf.Tensor4D, 1, 'valid')), 2, 2, 'valid');

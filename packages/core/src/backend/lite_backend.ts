@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone registers no gradients; tfjs-layers' Node bundle registers them all (training needs them).
 import '@tensorflow/tfjs-layers';
+import { batchNormKernels } from './kernels/batchnorm.js';
 import { convKernels } from './kernels/conv.js';
 import { depthwiseKernels } from './kernels/depthwise.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { matMulKernels } from './kernels/matmul.js';
+import { padKernels } from './kernels/pad.js';
 import { poolKernels } from './kernels/pool.js';
 import { reduceKernels } from './kernels/reduce.js';
 
@@ -27,8 +29,11 @@ export class MathBackendLite extends MathBackendCPU {
 /** The kernels this backend runs natively; every other kernel is the `cpu` one. */
 export const liteKernels: tf.KernelConfig[] = [...matMulKernels, ...convKernels, ...depthwiseKernels, ...poolKernels];
 
-/** Training's small per-element kernels, in tight typed-array loops rather than cpu's generic broadcasting. */
-export const fastPathKernels: tf.KernelConfig[] = [...elementwiseKernels, ...reduceKernels];
+/**
+ * Small per-element kernels (training's unfused bias/relu ops, reductions, padding,
+ * inference BatchNorm) on native loops for the shapes models make, cpu otherwise.
+ */
+export const fastPathKernels: tf.KernelConfig[] = [...elementwiseKernels, ...reduceKernels, ...padKernels, ...batchNormKernels];
 
 let registered = false;
 
