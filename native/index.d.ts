@@ -18,6 +18,38 @@ export interface GemmOptions {
 }
 
 /**
+ * Options of {@link NativeKernels.gemmS8}. With an Int32Array `out` only
+ * `zeroPointA` applies (out receives the exact sums); a Float32Array `out` takes
+ * the scales, bias and activation; a Uint8Array or Int8Array `out` also needs
+ * `outScale` (and takes `outZeroPoint`).
+ */
+export interface GemmS8Options {
+  /** The activations' zero point, an integer in 0..255 (default 0). */
+  zeroPointA?: number;
+  /** The activations' scale (default 1); used as a float32. */
+  scaleA?: number;
+  /** The weights' scale: one number, or one float32 per output column (default 1). */
+  scaleB?: number | Float32Array;
+  /** Float bias added per output column (length n), after scaling. */
+  bias?: Float32Array | null;
+  activation?: Activation;
+  /** Scale of a Uint8Array or Int8Array out: out = round(y / outScale) + outZeroPoint, saturated. */
+  outScale?: number;
+  /** Zero point of a Uint8Array (0..255) or Int8Array (−128..127) out (default 0). */
+  outZeroPoint?: number;
+}
+
+/** Options of {@link NativeKernels.matmulDynamic}. */
+export interface MatmulDynamicOptions {
+  /** One scale and zero point per row of a (default), or one for all of a. */
+  perRow?: boolean;
+  /** The weights' scale: one number, or one float32 per output column (default 1). */
+  scaleB?: number | Float32Array;
+  bias?: Float32Array | null;
+  activation?: Activation;
+}
+
+/**
  * An NHWC convolution. Filters are HWIO: [filterH, filterW, inC, outC]; for
  * depthwise [filterH, filterW, inC, multiplier] with outC = inC·multiplier.
  * padTop/padLeft are the explicit padding before the first row/column (SAME
@@ -71,6 +103,31 @@ export interface NativeKernels {
   step(x: Float32Array, out: Float32Array, alpha: number): void;
   /** x is rows×cols: axis 0 gives the column sums (cols), axis 1 the row sums (rows); float64 accumulation. */
   sum(x: Float32Array, out: Float32Array, rows: number, cols: number, axis: 0 | 1): void;
+  /**
+   * Packs k×n int8 weights (row-major, symmetric: no zero point) once for
+   * {@link gemmS8} and {@link matmulDynamic}: an opaque buffer holding a header,
+   * the column sums and the weights in the kernels' layout (k ≤ 65536).
+   */
+  packS8(k: number, n: number, b: Int8Array): Uint8Array;
+  /** Packs k×n int4 weights given two per byte (element 2i in byte i's low nibble, two's complement). */
+  packS4(k: number, n: number, b: Uint8Array): Uint8Array;
+  /**
+   * Integer GEMM: x[i,j] = Σ_k (a[i,k] − zeroPointA)·B[k,j], exact in int32, for
+   * uint8 activations a (m×k) and packed int8/int4 weights. `out` (m×n) gets x
+   * itself (Int32Array), y = act(fma(float(x), scaleA·scaleB[j], bias[j]))
+   * (Float32Array), or y requantized (Uint8Array/Int8Array), all float32 arithmetic.
+   */
+  gemmS8(m: number, n: number, k: number, a: Uint8Array, packedB: Uint8Array,
+    out: Int32Array | Float32Array | Uint8Array | Int8Array, options?: GemmS8Options): void;
+  /**
+   * out = act(a·B·scaleB + bias) with a (m×k float32, finite) quantized to uint8 on
+   * the fly: per row (default) or per tensor, range [min(0, min a), max(0, max a)]
+   * over 255 steps, then {@link gemmS8} with those scales and zero points.
+   */
+  matmulDynamic(m: number, n: number, k: number, a: Float32Array, packedB: Uint8Array, out: Float32Array,
+    options?: MatmulDynamicOptions): void;
+  /** The int8 kernel in use: 'ref' | 'avx2' | 'avxvnni' | 'avx512vnni' (LITE_VNNI=0 keeps 'avx2'). */
+  int8Kernel(): string;
 }
 
 declare const native: NativeKernels;

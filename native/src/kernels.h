@@ -5,6 +5,11 @@
 
 namespace lite {
 
+namespace s8 {  // the int8 GEMM's arguments: gemm_s8/gemm_s8.h
+struct GemmArgs;
+struct QuantizeArgs;
+}  // namespace s8
+
 enum class Activation : int32_t { Linear = 0, Relu = 1, Relu6 = 2 };
 
 // C[m,n] = act(op(A)·op(B) + bias) (or C += op(A)·op(B) when accumulate).
@@ -57,6 +62,9 @@ struct KernelTable {
   void (*step)(const float* x, int64_t n, float alpha, float* out);
   // x is rows×cols: over_rows gives out[cols] (column sums), else out[rows] (row sums); float64 accumulation.
   void (*sum)(const float* x, int64_t rows, int64_t cols, bool over_rows, float* out);
+  // int8 GEMM on packed weights, and dynamic uint8 quantization (false: x not finite).
+  void (*gemm_s8)(const s8::GemmArgs&);
+  bool (*quantize_u8)(const s8::QuantizeArgs&);
 };
 
 // The path chosen once at load (best the CPU has, or LITE_ISA's).

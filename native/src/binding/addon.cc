@@ -54,6 +54,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"relu", Relu},
       {"step", Step},
       {"sum", Sum},
+      {"packS8", PackS8},
+      {"packS4", PackS4},
+      {"gemmS8", GemmS8},
+      {"matmulDynamic", MatmulDynamic},
+      {"int8Kernel", Int8Kernel},
   };
   for (const auto& [name, fn] : functions) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

@@ -19,5 +19,10 @@ Napi::Value Binary(const Napi::CallbackInfo& info);
 Napi::Value Relu(const Napi::CallbackInfo& info);
 Napi::Value Step(const Napi::CallbackInfo& info);
 Napi::Value Sum(const Napi::CallbackInfo& info);
+Napi::Value PackS8(const Napi::CallbackInfo& info);
+Napi::Value PackS4(const Napi::CallbackInfo& info);
+Napi::Value GemmS8(const Napi::CallbackInfo& info);
+Napi::Value MatmulDynamic(const Napi::CallbackInfo& info);
+Napi::Value Int8Kernel(const Napi::CallbackInfo& info);
 
 }  // namespace lite::binding

@@ -23,6 +23,8 @@ namespace lite {
   void relu_##isa(const float*, int64_t, float*);                                                  \
   void step_##isa(const float*, int64_t, float, float*);                                           \
   void sum_##isa(const float*, int64_t, int64_t, bool, float*);                                    \
+  void gemm_s8_##isa(const s8::GemmArgs&);                                                         \
+  bool quantize_u8_##isa(const s8::QuantizeArgs&);                                                 \
   const KernelTable isa##_table = {#isa,                                                         \
                                    gemm_f32_##isa,                                               \
                                    depthwise_forward_##isa,                                      \
@@ -35,7 +37,9 @@ namespace lite {
                                    binary_##isa,                                                 \
                                    relu_##isa,                                                   \
                                    step_##isa,                                                   \
-                                   sum_##isa};
+                                   sum_##isa,                                                    \
+                                   gemm_s8_##isa,                                                \
+                                   quantize_u8_##isa};
 
 LITE_DECLARE_PATH(ref)
 #if defined(LITE_X86)

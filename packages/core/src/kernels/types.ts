@@ -1,10 +1,12 @@
-import type { Activation, BinaryOp, ConvShape, GemmOptions, NativeKernels, PoolShape } from '@lite/native';
+import type {
+  Activation, BinaryOp, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, NativeKernels, PoolShape,
+} from '@lite/native';
 
-export type { Activation, BinaryOp, ConvShape, GemmOptions, PoolShape };
+export type { Activation, BinaryOp, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, PoolShape };
 
 /**
  * Every kernel lite runs, with one contract for the native addon and the
  * TypeScript reference (documented in @lite/native's NativeKernels). Kernels
  * write into the output array they are given.
  */
-export type Kernels = Omit<NativeKernels, 'isa' | 'availableIsas' | 'numThreads' | 'cpuFeatures'>;
+export type Kernels = Omit<NativeKernels, 'isa' | 'availableIsas' | 'numThreads' | 'cpuFeatures' | 'int8Kernel'>;

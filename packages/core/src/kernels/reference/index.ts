@@ -4,6 +4,7 @@ import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './depthwise.js';
 import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from './pool.js';
 import { binary, relu, step, sum } from './elementwise.js';
+import { int8 } from './gemm_s8.js';
 
 /** The TypeScript reference kernels: the test oracle, and the fallback without the addon. */
 export const reference: Kernels = {
@@ -22,4 +23,5 @@ export const reference: Kernels = {
   relu,
   step,
   sum,
+  ...int8,
 };

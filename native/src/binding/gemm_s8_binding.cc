@@ -1,0 +1,324 @@
+// packS8 / packS4 / gemmS8 / matmulDynamic / int8Kernel: every argument is
+// checked (args.h) and the epilogue's per-column constants are folded here, so
+// the kernels see only valid, ready arguments (gemm_s8/gemm_s8.h).
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "../gemm_s8/gemm_s8.h"
+#include "args.h"
+#include "bindings.h"
+
+namespace lite::binding {
+namespace {
+
+struct Typed {
+  void* data;
+  int64_t length;
+  napi_typedarray_type type;
+  size_t element_bytes;
+};
+
+Typed typed(const Napi::Value& v) {
+  Napi::TypedArray t = v.As<Napi::TypedArray>();
+  const size_t bytes = t.ElementSize();
+  void* data = t.ElementLength() ? static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset() : nullptr;
+  return {data, static_cast<int64_t>(t.ElementLength()), t.TypedArrayType(), bytes};
+}
+
+// Argument `index` must be a typed array of `type` (`type_name` in messages).
+Typed typed_arg(const Napi::CallbackInfo& info, size_t index, const char* name, napi_typedarray_type type,
+                const char* type_name) {
+  const Napi::Value v = info[index];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
+    throw_type(info.Env(), std::string(name) + " must be a" + (type_name[0] == 'I' ? "n " : " ") + type_name);
+  return typed(v);
+}
+
+void require_count(const Napi::Env& env, int64_t length, int64_t expected, const char* name, const char* formula) {
+  if (length != expected)
+    throw_range(env, std::string(name) + " has " + std::to_string(length) + " elements but " + formula + " is " +
+                         std::to_string(expected));
+}
+
+bool overlap(const Typed& x, const Typed& y) {
+  if (!x.data || !y.data) return false;
+  const auto* a = static_cast<const uint8_t*>(x.data);
+  const auto* b = static_cast<const uint8_t*>(y.data);
+  return a < b + y.length * y.element_bytes && b < a + x.length * x.element_bytes;
+}
+
+int64_t k_arg(const Napi::Env& env, const Napi::Value& v) {
+  const int64_t k = integer(env, v, "k", 0);
+  if (k > s8::kMaxK)
+    throw_range(env, "k must be at most " + std::to_string(s8::kMaxK) + " (so int32 sums stay exact), got " +
+                         std::to_string(k));
+  return k;
+}
+
+int64_t n_arg(const Napi::Env& env, const Napi::Value& v) {
+  const int64_t n = integer(env, v, "n", 0);
+  if (n > (int64_t{1} << 31)) throw_range(env, "n must be at most 2^31, got " + std::to_string(n));
+  return n;
+}
+
+// A scale: a finite number > 0 that stays so as a float32.
+float scale_value(const Napi::Env& env, const Napi::Value& v, const std::string& name) {
+  if (!v.IsNumber()) throw_type(env, name + " must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  const float f = static_cast<float>(d);
+  if (!(f > 0.f) || !std::isfinite(f))
+    throw_range(env, name + " must be a positive finite float32, got " + std::to_string(d));
+  return f;
+}
+
+int32_t int_in(const Napi::Env& env, const Napi::Value& v, const std::string& name, int32_t lo, int32_t hi) {
+  if (!v.IsNumber()) throw_type(env, name + " must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d != std::trunc(d)) throw_type(env, name + " must be an integer, got " + std::to_string(d));
+  if (d < lo || d > hi)
+    throw_range(env, name + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " +
+                         std::to_string(static_cast<int64_t>(d)));
+  return static_cast<int32_t>(d);
+}
+
+bool present(const Napi::Object& o, const char* key) {
+  if (!o.Has(key)) return false;
+  const Napi::Value v = o.Get(key);
+  return !v.IsUndefined() && !v.IsNull();
+}
+
+// The packed weights, checked against their header and the given k and n.
+s8::Layout packed_arg(const Napi::CallbackInfo& info, size_t index, int64_t k, int64_t n, Typed* out) {
+  const Napi::Env env = info.Env();
+  *out = typed_arg(info, index, "packedB", napi_uint8_array, "Uint8Array");
+  s8::Layout l;
+  const char* problem = s8::read_layout(static_cast<const uint8_t*>(out->data), out->length, &l);
+  if (*problem) throw_range(env, std::string("packedB ") + problem);
+  if (l.k != k || l.n != n)
+    throw_range(env, "packedB holds " + std::to_string(l.k) + "×" + std::to_string(l.n) + " weights but k×n is " +
+                         std::to_string(k) + "×" + std::to_string(n));
+  // 4-byte alignment for the column sums (a packed buffer sliced at an odd offset).
+  if (reinterpret_cast<uintptr_t>(out->data) % 4 != 0)
+    throw_range(env, "packedB must start at a multiple of 4 bytes in its ArrayBuffer");
+  return l;
+}
+
+// scaleB (a number or one float32 per column) and bias (one per column, or
+// none), into arrays of panels·16 (padding 0).
+struct Columns {
+  std::vector<float> scale, bias;
+};
+
+Columns columns(const Napi::Env& env, const Napi::Object& o, int64_t n, int64_t padded) {
+  Columns c{std::vector<float>(padded, 0.f), std::vector<float>(padded, 0.f)};
+  if (!present(o, "scaleB")) {
+    std::fill(c.scale.begin(), c.scale.begin() + n, 1.f);
+  } else if (o.Get("scaleB").IsNumber()) {
+    std::fill(c.scale.begin(), c.scale.begin() + n, scale_value(env, o.Get("scaleB"), "options.scaleB"));
+  } else {
+    const Napi::Value v = o.Get("scaleB");
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+      throw_type(env, "options.scaleB must be a number or a Float32Array");
+    const Typed t = typed(v);
+    require_count(env, t.length, n, "options.scaleB", "n");
+    const float* s = static_cast<const float*>(t.data);
+    for (int64_t j = 0; j < n; ++j) {
+      if (!(s[j] > 0.f) || !std::isfinite(s[j]))
+        throw_range(env, "options.scaleB[" + std::to_string(j) + "] must be positive and finite, got " +
+                             std::to_string(s[j]));
+      c.scale[j] = s[j];
+    }
+  }
+  if (present(o, "bias")) {
+    const Napi::Value v = o.Get("bias");
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+      throw_type(env, "options.bias must be a Float32Array");
+    const Typed t = typed(v);
+    require_count(env, t.length, n, "options.bias", "n");
+    const float* b = static_cast<const float*>(t.data);
+    for (int64_t j = 0; j < n; ++j) {
+      if (!std::isfinite(b[j]))
+        throw_range(env, "options.bias[" + std::to_string(j) + "] must be finite, got " + std::to_string(b[j]));
+      c.bias[j] = b[j];
+    }
+  }
+  return c;
+}
+
+Napi::Object options_arg(const Napi::CallbackInfo& info, size_t index) {
+  if (info.Length() <= index || info[index].IsUndefined()) return Napi::Object::New(info.Env());
+  return object_arg(info, index, "options");
+}
+
+Napi::Value Pack(const Napi::CallbackInfo& info, int bits) {
+  const Napi::Env env = info.Env();
+  require_args(info, 3, bits == 8 ? "packS8(k, n, b)" : "packS4(k, n, b)");
+  const int64_t k = k_arg(env, info[0]), n = n_arg(env, info[1]);
+  const int64_t count = product(env, {k, n}, "k·n");
+  const Typed b = bits == 8 ? typed_arg(info, 2, "b", napi_int8_array, "Int8Array")
+                            : typed_arg(info, 2, "b", napi_uint8_array, "Uint8Array");
+  if (bits == 8)
+    require_count(env, b.length, count, "b", "k·n");
+  else
+    require_count(env, b.length, (count + 1) / 2, "b", "ceil(k·n / 2)");
+  const s8::Layout l = s8::layout_for(bits, k, n);
+  product(env, {l.panels, l.panel_bytes}, "the packed weights");
+  Napi::Uint8Array out = Napi::Uint8Array::New(env, static_cast<size_t>(l.total_bytes()));
+  if (bits == 8)
+    s8::pack_s8(l, static_cast<const int8_t*>(b.data), out.Data());
+  else
+    s8::pack_s4(l, static_cast<const uint8_t*>(b.data), out.Data());
+  return out;
+}
+
+}  // namespace
+
+// packS8(k, n, b): b is k×n int8, row-major → packed weights (a Uint8Array).
+Napi::Value PackS8(const Napi::CallbackInfo& info) { return Pack(info, 8); }
+
+// packS4(k, n, b): b holds k×n int4 codes, two per byte (low nibble first).
+Napi::Value PackS4(const Napi::CallbackInfo& info) { return Pack(info, 4); }
+
+// gemmS8(m, n, k, a, packedB, out, options?): the output type is out's type.
+Napi::Value GemmS8(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  require_args(info, 6, "gemmS8(m, n, k, a, packedB, out, options?)");
+  s8::GemmArgs g{};
+  g.m = integer(env, info[0], "m", 0);
+  g.n = n_arg(env, info[1]);
+  g.k = k_arg(env, info[2]);
+  const Typed a = typed_arg(info, 3, "a", napi_uint8_array, "Uint8Array");
+  Typed packed;
+  g.b = packed_arg(info, 4, g.k, g.n, &packed);
+  const Napi::Value out_value = info[5];
+  const napi_typedarray_type out_type =
+      out_value.IsTypedArray() ? out_value.As<Napi::TypedArray>().TypedArrayType() : napi_float64_array;
+  switch (out_type) {
+    case napi_int32_array: g.output = s8::Output::Int32; break;
+    case napi_float32_array: g.output = s8::Output::Float32; break;
+    case napi_uint8_array: g.output = s8::Output::Uint8; break;
+    case napi_int8_array: g.output = s8::Output::Int8; break;
+    default: throw_type(env, "out must be an Int32Array, Float32Array, Uint8Array or Int8Array");
+  }
+  const Typed out = typed(out_value);
+  const Napi::Object o = options_arg(info, 6);
+  require_count(env, a.length, product(env, {g.m, g.k}, "m·k"), "a", "m·k");
+  require_count(env, out.length, product(env, {g.m, g.n}, "m·n"), "out", "m·n");
+  if (overlap(out, a) || overlap(out, packed)) throw_range(env, "out must not share memory with a or packedB");
+
+  const int32_t zp = present(o, "zeroPointA") ? int_in(env, o.Get("zeroPointA"), "options.zeroPointA", 0, 255) : 0;
+  const bool bytes_out = g.output == s8::Output::Uint8 || g.output == s8::Output::Int8;
+  if (g.output == s8::Output::Int32) {
+    for (const char* key : {"scaleA", "scaleB", "bias", "activation", "outScale", "outZeroPoint"})
+      if (present(o, key))
+        throw_range(env, std::string("options.") + key +
+                             " does not apply to an Int32Array out (it receives the exact sums); use a Float32Array, "
+                             "Uint8Array or Int8Array out");
+  } else if (!bytes_out) {
+    for (const char* key : {"outScale", "outZeroPoint"})
+      if (present(o, key))
+        throw_range(env, std::string("options.") + key + " applies only to a Uint8Array or Int8Array out");
+  } else if (!present(o, "outScale")) {
+    throw_type(env, "options.outScale is missing (a Uint8Array or Int8Array out is requantized with it)");
+  }
+  const float scale_a = present(o, "scaleA") ? scale_value(env, o.Get("scaleA"), "options.scaleA") : 1.f;
+  const Activation act = activation(env, o.Get("activation"), "options.activation");
+  const int64_t padded = g.b.panels * s8::kPanel;
+  Columns c = columns(env, o, g.n, padded);
+  float row_scale = scale_a;
+  g.lo = -INFINITY;
+  g.hi = INFINITY;
+  if (act != Activation::Linear) g.lo = 0.f;
+  if (act == Activation::Relu6) g.hi = 6.f;
+  if (bytes_out) {
+    // Fold the output scale into the columns: y = x·(sA·sB/sOut) + bias/sOut, in
+    // output steps, clamped to the output's range less its zero point.
+    const float out_scale = scale_value(env, o.Get("outScale"), "options.outScale");
+    const bool u8 = g.output == s8::Output::Uint8;
+    const int32_t qmin = u8 ? 0 : -128, qmax = u8 ? 255 : 127;
+    g.out_zero_point = present(o, "outZeroPoint") ? int_in(env, o.Get("outZeroPoint"), "options.outZeroPoint", qmin, qmax) : 0;
+    for (int64_t j = 0; j < g.n; ++j) {
+      c.scale[j] = static_cast<float>(static_cast<double>(scale_a) * c.scale[j] / out_scale);
+      c.bias[j] = static_cast<float>(static_cast<double>(c.bias[j]) / out_scale);
+      if (!std::isfinite(c.scale[j]) || !std::isfinite(c.bias[j]))
+        throw_range(env, "options.scaleA·scaleB[" + std::to_string(j) + "]/outScale or bias[" + std::to_string(j) +
+                             "]/outScale overflows float32");
+    }
+    row_scale = 1.f;
+    g.lo = static_cast<float>(qmin - g.out_zero_point);
+    g.hi = static_cast<float>(qmax - g.out_zero_point);
+    if (act != Activation::Linear) g.lo = std::max(g.lo, 0.f);
+    if (act == Activation::Relu6) g.hi = std::min<float>(g.hi, static_cast<float>(std::nearbyint(6.0 / out_scale)));
+  } else if (g.output == s8::Output::Float32) {
+    for (int64_t j = 0; j < g.n; ++j)
+      if (!std::isfinite(scale_a * c.scale[j]))
+        throw_range(env, "options.scaleA·scaleB[" + std::to_string(j) + "] overflows float32");
+  }
+  g.a = static_cast<const uint8_t*>(a.data);
+  g.colsum = reinterpret_cast<const int32_t*>(static_cast<const uint8_t*>(packed.data) + g.b.colsum_offset());
+  g.panels = static_cast<const uint8_t*>(packed.data) + g.b.data_offset();
+  g.a_zero_point = &zp;
+  g.row_scale = &row_scale;
+  g.per_row = false;
+  g.col_scale = c.scale.data();
+  g.col_bias = c.bias.data();
+  g.out = out.data;
+  kernels().gemm_s8(g);
+  return env.Undefined();
+}
+
+// matmulDynamic(m, n, k, a, packedB, out, options?): float32 a quantized to
+// uint8 (per row unless options.perRow is false), int8 GEMM, float32 out.
+Napi::Value MatmulDynamic(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  require_args(info, 6, "matmulDynamic(m, n, k, a, packedB, out, options?)");
+  s8::GemmArgs g{};
+  g.m = integer(env, info[0], "m", 0);
+  g.n = n_arg(env, info[1]);
+  g.k = k_arg(env, info[2]);
+  const Typed a = typed_arg(info, 3, "a", napi_float32_array, "Float32Array");
+  Typed packed;
+  g.b = packed_arg(info, 4, g.k, g.n, &packed);
+  const Typed out = typed_arg(info, 5, "out", napi_float32_array, "Float32Array");
+  const Napi::Object o = options_arg(info, 6);
+  require_count(env, a.length, product(env, {g.m, g.k}, "m·k"), "a", "m·k");
+  require_count(env, out.length, product(env, {g.m, g.n}, "m·n"), "out", "m·n");
+  if (overlap(out, packed)) throw_range(env, "out must not share memory with packedB");
+  bool per_row = true;
+  if (present(o, "perRow")) {
+    if (!o.Get("perRow").IsBoolean()) throw_type(env, "options.perRow must be a boolean");
+    per_row = o.Get("perRow").As<Napi::Boolean>().Value();
+  }
+  const Activation act = activation(env, o.Get("activation"), "options.activation");
+  Columns c = columns(env, o, g.n, g.b.panels * s8::kPanel);
+
+  std::vector<uint8_t> q(static_cast<size_t>(g.m * g.k));
+  const int64_t rows = per_row ? g.m : 1;
+  std::vector<float> scale(std::max<int64_t>(rows, 1));
+  std::vector<int32_t> zp(std::max<int64_t>(rows, 1));
+  s8::QuantizeArgs qa{g.m, g.k, static_cast<const float*>(a.data), per_row, q.data(), scale.data(), zp.data()};
+  if (!per_row || g.m > 0) {
+    if (!kernels().quantize_u8(qa)) throw_range(env, "a must be finite (it holds NaN or ±Infinity)");
+  }
+  g.a = q.data();
+  g.colsum = reinterpret_cast<const int32_t*>(static_cast<const uint8_t*>(packed.data) + g.b.colsum_offset());
+  g.panels = static_cast<const uint8_t*>(packed.data) + g.b.data_offset();
+  g.a_zero_point = zp.data();
+  g.row_scale = scale.data();
+  g.per_row = per_row;
+  g.col_scale = c.scale.data();
+  g.col_bias = c.bias.data();
+  g.lo = act == Activation::Linear ? -INFINITY : 0.f;
+  g.hi = act == Activation::Relu6 ? 6.f : INFINITY;
+  g.output = s8::Output::Float32;
+  g.out = out.data;
+  kernels().gemm_s8(g);
+  return env.Undefined();
+}
+
+// int8Kernel(): which int8 kernel the chosen path runs.
+Napi::Value Int8Kernel(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), s8::kernel_name()); }
+
+}  // namespace lite::binding

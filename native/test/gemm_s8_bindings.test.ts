@@ -1,0 +1,207 @@
+// The int8 bindings (packS8, packS4, gemmS8, matmulDynamic) reject every bad
+// argument with a TypeError or RangeError naming it, and never crash Node:
+// wrong types, lengths and counts, non-integers, out-of-range values, corrupt or
+// mismatched packed weights, overlapping outputs and options that do not apply.
+import { describe, expect, it } from 'vitest';
+import native from '../index.js';
+
+type Call = (args: unknown[]) => void;
+type ErrorKind = typeof TypeError | typeof RangeError;
+
+function rejects(call: Call, args: unknown[], kind: ErrorKind, message: RegExp): void {
+  let thrown: unknown;
+  try {
+    call(args);
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown, `expected ${kind.name} ${message}`).toBeInstanceOf(kind);
+  expect((thrown as Error).message).toMatch(message);
+}
+
+const replace = (args: unknown[], index: number, value: unknown) => args.map((a, i) => (i === index ? value : a));
+const call = (fn: (...args: never[]) => unknown): Call => (args) => { (fn as (...a: unknown[]) => unknown)(...args); };
+
+/** An integer argument at `index`: wrong type, non-integer, NaN, negative, huge. */
+function badIntegers(c: Call, args: unknown[], index: number, name: string): void {
+  const re = new RegExp(`^${name}\\b`);
+  for (const v of ['3', null, undefined, {}]) rejects(c, replace(args, index, v), TypeError, re);
+  for (const v of [1.5, Number.NaN, Infinity]) rejects(c, replace(args, index, v), TypeError, re);
+  for (const v of [-1, 2 ** 41]) rejects(c, replace(args, index, v), RangeError, re);
+}
+
+/** A typed-array argument at `index`: wrong types, then one element short and long. */
+function badArray(c: Call, args: unknown[], index: number, name: string, make: (n: number) => ArrayLike<number>, wrongType: unknown): void {
+  const re = new RegExp(`^${name}\\b`);
+  const good = args[index] as ArrayLike<number>;
+  for (const v of [wrongType, Array.from(good), undefined, 'x']) rejects(c, replace(args, index, v), TypeError, re);
+  rejects(c, replace(args, index, make(good.length + 1)), RangeError, re);
+  if (good.length > 0) rejects(c, replace(args, index, make(good.length - 1)), RangeError, re);
+}
+
+function tooFewArgs(c: Call, args: unknown[], required: number): void {
+  for (let n = 0; n < required; n++) rejects(c, args.slice(0, n), TypeError, /argument|must be/);
+}
+
+const k = 7, n = 5, m = 3;
+const weights = new Int8Array(k * n).map((_, i) => (i * 37) % 256 - 128);
+const packed = native.packS8(k, n, weights);
+
+describe('packS8 and packS4 reject bad arguments', () => {
+  const pack8 = call(native.packS8), pack4 = call(native.packS4);
+  const args8 = [k, n, weights], args4 = [k, n, new Uint8Array(Math.ceil((k * n) / 2))];
+
+  it('accept valid calls (and empty weights)', () => {
+    expect(native.packS8(k, n, weights)).toBeInstanceOf(Uint8Array);
+    expect(native.packS4(k, n, args4[2] as Uint8Array)).toBeInstanceOf(Uint8Array);
+    expect(native.packS8(0, 3, new Int8Array(0)).length).toBeGreaterThan(0);
+    expect(native.packS4(3, 0, new Uint8Array(0)).length).toBeGreaterThan(0);
+  });
+
+  it('argument count, sizes and arrays', () => {
+    for (const [c, args] of [[pack8, args8], [pack4, args4]] as const) {
+      tooFewArgs(c, args, 3);
+      badIntegers(c, args, 0, 'k');
+      badIntegers(c, args, 1, 'n');
+      rejects(c, replace(args, 0, 65537), RangeError, /^k must be at most 65536/);
+      rejects(c, replace(args, 1, 2 ** 31 + 1), RangeError, /^n must be at most/);
+    }
+    badArray(pack8, args8, 2, 'b', (len) => new Int8Array(len), new Uint8Array(k * n));
+    badArray(pack4, args4, 2, 'b', (len) => new Uint8Array(len), new Int8Array(18));
+  });
+});
+
+describe('gemmS8 rejects bad arguments', () => {
+  const gemm = call(native.gemmS8);
+  const a = new Uint8Array(m * k).fill(9);
+  const args = (out: unknown = new Float32Array(m * n), options?: unknown) => [m, n, k, a, packed, out, options];
+
+  it('accepts every output type and empty shapes', () => {
+    expect(() => native.gemmS8(m, n, k, a, packed, new Int32Array(m * n), { zeroPointA: 4 })).not.toThrow();
+    expect(() => native.gemmS8(m, n, k, a, packed, new Float32Array(m * n), { scaleA: 0.5, scaleB: new Float32Array(n).fill(0.1), bias: new Float32Array(n), activation: 'relu6' })).not.toThrow();
+    expect(() => native.gemmS8(m, n, k, a, packed, new Uint8Array(m * n), { outScale: 3, outZeroPoint: 255 })).not.toThrow();
+    expect(() => native.gemmS8(m, n, k, a, packed, new Int8Array(m * n), { outScale: 3, outZeroPoint: -128, activation: 'relu' })).not.toThrow();
+    expect(() => native.gemmS8(0, n, k, new Uint8Array(0), packed, new Int32Array(0))).not.toThrow();
+  });
+
+  it('argument count, sizes, arrays and output types', () => {
+    tooFewArgs(gemm, args(), 6);
+    badIntegers(gemm, args(), 0, 'm');
+    badIntegers(gemm, args(), 1, 'n');
+    badIntegers(gemm, args(), 2, 'k');
+    badArray(gemm, args(), 3, 'a', (len) => new Uint8Array(len), new Int8Array(m * k));
+    for (const out of [new Float64Array(m * n), new Uint16Array(m * n), [0], null, undefined])
+      rejects(gemm, replace(args(), 5, out), TypeError, /^out must be an Int32Array, Float32Array, Uint8Array or Int8Array/);
+    for (const out of [new Int32Array(m * n + 1), new Float32Array(m * n - 1), new Uint8Array(0)])
+      rejects(gemm, args(out), RangeError, /^out has/);
+    rejects(gemm, args(undefined, 3), TypeError, /^options must be an object/);
+    rejects(gemm, args(undefined, [1]), TypeError, /^options must be an object/);
+  });
+
+  it('packed weights: wrong type, corrupt, truncated, for another shape, misaligned', () => {
+    const at = (p: unknown) => [m, n, k, a, p, new Int32Array(m * n)];
+    rejects(gemm, at(new Int8Array(packed.length)), TypeError, /^packedB must be a Uint8Array/);
+    rejects(gemm, at(Array.from(packed)), TypeError, /^packedB must be a Uint8Array/);
+    rejects(gemm, at(new Uint8Array(10)), RangeError, /^packedB is too short/);
+    const corrupt = (at: number, v: number) => { const p = packed.slice(); p[at] = v; return p; };
+    rejects(gemm, at(corrupt(0, 0)), RangeError, /^packedB is not packed weights/);
+    rejects(gemm, at(corrupt(4, 9)), RangeError, /^packedB was packed by another version/);
+    rejects(gemm, at(corrupt(8, 7)), RangeError, /^packedB has a corrupt header/);
+    rejects(gemm, at(corrupt(20, 99)), RangeError, /^packedB has a corrupt header/);
+    rejects(gemm, at(packed.subarray(0, packed.length - 1)), RangeError, /^packedB has the wrong length/);
+    rejects(gemm, at(native.packS8(k, n + 1, new Int8Array(k * (n + 1)))), RangeError, /^packedB holds 7×6 weights but k×n is 7×5/);
+    rejects(gemm, [m, n, k + 1, new Uint8Array(m * (k + 1)), packed, new Int32Array(m * n)], RangeError, /^packedB holds 7×5/);
+    const shifted = new Uint8Array(packed.length + 1);
+    shifted.set(packed, 1);
+    rejects(gemm, at(shifted.subarray(1)), RangeError, /^packedB must start at a multiple of 4 bytes/);
+  });
+
+  it('out may not overlap a or packedB', () => {
+    const buffer = new Uint8Array(m * k + m * n);
+    rejects(gemm, [m, n, k, buffer.subarray(0, m * k), packed, buffer.subarray(m * k - 1, m * k - 1 + m * n), { outScale: 1 }], RangeError, /^out must not share memory/);
+    const p = native.packS8(k, n, weights);
+    rejects(gemm, [m, n, k, a, p, new Uint8Array(p.buffer, 64, m * n), { outScale: 1 }], RangeError, /^out must not share memory/);
+  });
+
+  it('options: each one checked, and only where it applies', () => {
+    const f32 = (options: unknown) => args(new Float32Array(m * n), options);
+    const i32 = (options: unknown) => args(new Int32Array(m * n), options);
+    const u8 = (options: unknown) => args(new Uint8Array(m * n), options);
+    const s8 = (options: unknown) => args(new Int8Array(m * n), options);
+    for (const v of ['3', true]) rejects(gemm, i32({ zeroPointA: v }), TypeError, /^options\.zeroPointA must be a number/);
+    for (const v of [1.5, Number.NaN]) rejects(gemm, i32({ zeroPointA: v }), TypeError, /^options\.zeroPointA must be an integer/);
+    for (const v of [-1, 256]) rejects(gemm, i32({ zeroPointA: v }), RangeError, /^options\.zeroPointA must be between 0 and 255/);
+    for (const key of ['scaleA', 'outScale']) {
+      const make = (v: unknown) => (key === 'scaleA' ? f32({ scaleA: v }) : u8({ outScale: v }));
+      rejects(gemm, make('2'), TypeError, new RegExp(`^options\\.${key} must be a number`));
+      for (const v of [0, -1, Number.NaN, Infinity, 1e-50, 1e40])
+        rejects(gemm, make(v), RangeError, new RegExp(`^options\\.${key} must be a positive finite float32`));
+    }
+    for (const v of ['2', [1, 2, 3, 4, 5], new Float64Array(n)]) rejects(gemm, f32({ scaleB: v }), TypeError, /^options\.scaleB must be a number or a Float32Array/);
+    for (const v of [0, -2, Number.NaN]) rejects(gemm, f32({ scaleB: v }), RangeError, /^options\.scaleB must be a positive finite float32/);
+    rejects(gemm, f32({ scaleB: new Float32Array(n + 1) }), RangeError, /^options\.scaleB has 6 elements but n is 5/);
+    rejects(gemm, f32({ scaleB: new Float32Array(n).fill(1).fill(0, 2, 3) }), RangeError, /^options\.scaleB\[2\] must be positive and finite/);
+    rejects(gemm, f32({ scaleB: new Float32Array(n).fill(Number.NaN) }), RangeError, /^options\.scaleB\[0\]/);
+    for (const v of [[0, 0, 0, 0, 0], new Float64Array(n), 1]) rejects(gemm, f32({ bias: v }), TypeError, /^options\.bias must be a Float32Array/);
+    rejects(gemm, f32({ bias: new Float32Array(n - 1) }), RangeError, /^options\.bias has 4 elements but n is 5/);
+    rejects(gemm, f32({ bias: new Float32Array(n).fill(Infinity) }), RangeError, /^options\.bias\[0\] must be finite/);
+    rejects(gemm, f32({ activation: 'tanh' }), RangeError, /^options\.activation/);
+    rejects(gemm, f32({ activation: 1 }), TypeError, /^options\.activation/);
+    rejects(gemm, f32({ scaleA: 1e30, scaleB: 1e30 }), RangeError, /^options\.scaleA·scaleB\[0\] overflows float32/);
+    rejects(gemm, u8({ scaleA: 1e30, scaleB: 1e30, outScale: 1e-30 }), RangeError, /overflows float32/);
+    // Options that do not apply to the output type.
+    for (const key of ['scaleA', 'scaleB', 'bias', 'activation', 'outScale', 'outZeroPoint'])
+      rejects(gemm, i32({ [key]: key === 'bias' ? new Float32Array(n) : key === 'activation' ? 'relu' : 1 }), RangeError, new RegExp(`^options\\.${key} does not apply to an Int32Array out`));
+    for (const key of ['outScale', 'outZeroPoint'])
+      rejects(gemm, f32({ [key]: 1 }), RangeError, new RegExp(`^options\\.${key} applies only to a Uint8Array or Int8Array out`));
+    rejects(gemm, u8({}), TypeError, /^options\.outScale is missing/);
+    rejects(gemm, s8({ outZeroPoint: 1 }), TypeError, /^options\.outScale is missing/);
+    for (const v of [-1, 256]) rejects(gemm, u8({ outScale: 1, outZeroPoint: v }), RangeError, /^options\.outZeroPoint must be between 0 and 255/);
+    for (const v of [-129, 128]) rejects(gemm, s8({ outScale: 1, outZeroPoint: v }), RangeError, /^options\.outZeroPoint must be between -128 and 127/);
+    rejects(gemm, s8({ outScale: 1, outZeroPoint: 0.5 }), TypeError, /^options\.outZeroPoint must be an integer/);
+  });
+});
+
+describe('matmulDynamic rejects bad arguments', () => {
+  const dyn = call(native.matmulDynamic);
+  const a = new Float32Array(m * k).fill(0.5);
+  const args = (options?: unknown) => [m, n, k, a, packed, new Float32Array(m * n), options];
+
+  it('accepts valid calls', () => {
+    expect(() => native.matmulDynamic(m, n, k, a, packed, new Float32Array(m * n), { perRow: false, scaleB: 0.1, bias: new Float32Array(n), activation: 'relu' })).not.toThrow();
+    expect(() => native.matmulDynamic(0, n, k, new Float32Array(0), packed, new Float32Array(0))).not.toThrow();
+  });
+
+  it('argument count, sizes, arrays, options', () => {
+    tooFewArgs(dyn, args(), 6);
+    badIntegers(dyn, args(), 0, 'm');
+    badIntegers(dyn, args(), 1, 'n');
+    badIntegers(dyn, args(), 2, 'k');
+    badArray(dyn, args(), 3, 'a', (len) => new Float32Array(len), new Float64Array(m * k));
+    badArray(dyn, args(), 5, 'out', (len) => new Float32Array(len), new Int32Array(m * n));
+    rejects(dyn, replace(args(), 4, new Uint8Array(70)), RangeError, /^packedB/);
+    rejects(dyn, replace(args(), 4, packed.slice(0, 80)), RangeError, /^packedB/);
+    rejects(dyn, args(1), TypeError, /^options must be an object/);
+    rejects(dyn, args({ perRow: 1 }), TypeError, /^options\.perRow must be a boolean/);
+    rejects(dyn, args({ scaleB: new Float32Array(2) }), RangeError, /^options\.scaleB has 2 elements/);
+    rejects(dyn, args({ bias: new Float32Array(n + 2) }), RangeError, /^options\.bias has 7 elements/);
+    rejects(dyn, args({ activation: 'gelu' }), RangeError, /^options\.activation/);
+    const p = native.packS8(k, n, weights);
+    rejects(dyn, [m, n, k, a, p, new Float32Array(p.buffer, 64, m * n)], RangeError, /^out must not share memory with packedB/);
+  });
+
+  it('non-finite activations are an error, per row and per tensor', () => {
+    for (const bad of [Number.NaN, Infinity, -Infinity])
+      for (const perRow of [true, false]) {
+        const x = a.slice();
+        x[k + 2] = bad;
+        rejects(dyn, replace(args({ perRow }), 3, x), RangeError, /^a must be finite/);
+      }
+  });
+});
+
+describe('int8Kernel', () => {
+  it('names a kernel of the chosen path', () => {
+    expect(['ref', 'avx2', 'avxvnni', 'avx512vnni']).toContain(native.int8Kernel());
+  });
+});
