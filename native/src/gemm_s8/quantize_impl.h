@@ -1,11 +1,12 @@
 // Dynamic uint8 quantization of float32 rows (gemm_s8.h, QuantizeArgs), written
-// once in plain C++ with fixed-width lane loops that the compiler vectorizes with
-// each path's flags: quantize_<isa>.cc includes this and names its entry point.
+// once in plain C++ (vector types and loops the compiler vectorizes with each
+// path's flags): quantize_<isa>.cc includes this and names its entry point.
 // Every step is an exactly rounded IEEE operation, so all paths (and the
 // TypeScript reference) agree bit for bit.
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "gemm_s8.h"
 
@@ -14,6 +15,8 @@ namespace {
 namespace quantize_detail {
 
 constexpr int kLanes = 16;
+// 16 floats as one GCC/Clang vector: one zmm, two ymm or four xmm by the flags.
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
 
 struct Range {
   float lo, hi;
@@ -22,16 +25,15 @@ struct Range {
 
 // [min x, max x] of n values; finite is false when any is NaN or ±Infinity.
 inline Range range(const float* x, int64_t n) {
-  float lo[kLanes], hi[kLanes], bad[kLanes];
-  for (int l = 0; l < kLanes; ++l) lo[l] = hi[l] = bad[l] = 0.f;
+  Lanes lo = {}, hi = {}, bad = {};
   int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int l = 0; l < kLanes; ++l) {
-      const float v = x[i + l];
-      lo[l] = v < lo[l] ? v : lo[l];
-      hi[l] = v > hi[l] ? v : hi[l];
-      bad[l] += v - v;  // NaN for NaN or ±Infinity, else 0
-    }
+  for (; i + kLanes <= n; i += kLanes) {
+    Lanes v;
+    std::memcpy(&v, x + i, sizeof v);
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+    bad += v - v;  // NaN for NaN or ±Infinity, else 0
+  }
   Range r{0.f, 0.f, true};
   for (; i < n; ++i) {
     const float v = x[i];
@@ -65,13 +67,15 @@ inline Params params(Range r) {
   return p;
 }
 
-inline void quantize(const float* x, int64_t n, const Params& p, uint8_t* q) {
-  const float lo = static_cast<float>(-p.zp), hi = static_cast<float>(255 - p.zp);
+// Scalars by value and q restrict: a uint8 store may alias anything, so GCC
+// would otherwise reload them per element and not vectorize.
+inline void quantize(const float* __restrict x, int64_t n, float inv, int32_t zp, uint8_t* __restrict q) {
+  const float lo = static_cast<float>(-zp), hi = static_cast<float>(255 - zp);
   for (int64_t i = 0; i < n; ++i) {
-    float y = x[i] * p.inv;
+    float y = x[i] * inv;
     y = y > lo ? y : lo;
     y = y < hi ? y : hi;
-    q[i] = static_cast<uint8_t>(static_cast<int32_t>(std::nearbyint(y)) + p.zp);
+    q[i] = static_cast<uint8_t>(static_cast<int32_t>(std::nearbyint(y)) + zp);
   }
 }
 
@@ -82,7 +86,7 @@ inline bool quantize_u8(const s8::QuantizeArgs& a) {
     const Params p = params(r);
     a.scale[0] = p.scale;
     a.zero_point[0] = p.zp;
-    quantize(a.x, a.m * a.k, p, a.q);
+    quantize(a.x, a.m * a.k, p.inv, p.zp, a.q);
     return true;
   }
   for (int64_t i = 0; i < a.m; ++i) {
@@ -91,7 +95,7 @@ inline bool quantize_u8(const s8::QuantizeArgs& a) {
     const Params p = params(r);
     a.scale[i] = p.scale;
     a.zero_point[i] = p.zp;
-    quantize(a.x + i * a.k, a.k, p, a.q + i * a.k);
+    quantize(a.x + i * a.k, a.k, p.inv, p.zp, a.q + i * a.k);
   }
   return true;
 }
