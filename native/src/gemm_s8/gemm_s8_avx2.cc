@@ -56,9 +56,9 @@ struct MaddKernel {
         for (int c = 0; c < G; ++c) {
           const __m256i bv = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + (c / 4) * ps + 16 * (c % 4))));
 #pragma GCC unroll 8
-          for (int r = 0; r < R; ++r) acc[r][c] = _mm256_add_epi32(acc[r][c], _mm256_madd_epi16(broadcast(a + 4 * r), bv));
+          for (int r = 0; r < R; ++r) acc[r][c] = _mm256_add_epi32(acc[r][c], _mm256_madd_epi16(broadcast(a + r * t.a_row), bv));
         }
-        a += 4 * MR;
+        a += t.a_quad;
         b += 64;
       }
     } else {
@@ -72,12 +72,12 @@ struct MaddKernel {
           const __m256i hi = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(x, 4), low));
 #pragma GCC unroll 8
           for (int r = 0; r < R; ++r) {
-            const __m256i s = _mm256_add_epi32(_mm256_madd_epi16(broadcast(a + 4 * r), lo),
-                                               _mm256_madd_epi16(broadcast(a + 4 * MR + 4 * r), hi));
+            const __m256i s = _mm256_add_epi32(_mm256_madd_epi16(broadcast(a + r * t.a_row), lo),
+                                               _mm256_madd_epi16(broadcast(a + t.a_quad + r * t.a_row), hi));
             acc[r][c] = _mm256_add_epi32(acc[r][c], s);
           }
         }
-        a += 8 * MR;
+        a += 2 * t.a_quad;
         b += 64;
       }
     }

@@ -110,11 +110,11 @@ struct Vnni512Kernel {
         for (int w = 0; w < W; ++w) bv[w] = _mm512_loadu_si512(b + w * ps);
 #pragma GCC unroll 24
         for (int r = 0; r < R; ++r) {
-          const __m512i av = broadcast(a + 4 * r);
+          const __m512i av = broadcast(a + r * t.a_row);
 #pragma GCC unroll 4
           for (int w = 0; w < W; ++w) acc[r][w] = dpbusd(acc[r][w], av, bv[w]);
         }
-        a += 4 * MR;
+        a += t.a_quad;
         b += 64;
       }
     } else {
@@ -126,11 +126,11 @@ struct Vnni512Kernel {
           const __m512i x = _mm512_loadu_si512(b + w * ps);
           const __m512i lo = _mm512_and_si512(x, low), hi = _mm512_and_si512(_mm512_srli_epi16(x, 4), low);
 #pragma GCC unroll 24
-          for (int r = 0; r < R; ++r) acc[r][w] = dpbusd(acc[r][w], broadcast(a + 4 * r), lo);
+          for (int r = 0; r < R; ++r) acc[r][w] = dpbusd(acc[r][w], broadcast(a + r * t.a_row), lo);
 #pragma GCC unroll 24
-          for (int r = 0; r < R; ++r) acc[r][w] = dpbusd(acc[r][w], broadcast(a + 4 * MR + 4 * r), hi);
+          for (int r = 0; r < R; ++r) acc[r][w] = dpbusd(acc[r][w], broadcast(a + t.a_quad + r * t.a_row), hi);
         }
-        a += 8 * MR;
+        a += 2 * t.a_quad;
         b += 64;
       }
     }

@@ -50,11 +50,11 @@ struct Vnni256Kernel {
         for (int h = 0; h < H; ++h) bv[h] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + (h / 2) * ps + 32 * (h % 2)));
 #pragma GCC unroll 8
         for (int r = 0; r < R; ++r) {
-          const __m256i av = broadcast(a + 4 * r);
+          const __m256i av = broadcast(a + r * t.a_row);
 #pragma GCC unroll 8
           for (int h = 0; h < H; ++h) acc[r][h] = dpbusd(acc[r][h], av, bv[h]);
         }
-        a += 4 * MR;
+        a += t.a_quad;
         b += 64;
       }
     } else {
@@ -65,11 +65,11 @@ struct Vnni256Kernel {
           const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + (h / 2) * ps + 32 * (h % 2)));
           const __m256i lo = _mm256_and_si256(x, low), hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), low);
 #pragma GCC unroll 8
-          for (int r = 0; r < R; ++r) acc[r][h] = dpbusd(acc[r][h], broadcast(a + 4 * r), lo);
+          for (int r = 0; r < R; ++r) acc[r][h] = dpbusd(acc[r][h], broadcast(a + r * t.a_row), lo);
 #pragma GCC unroll 8
-          for (int r = 0; r < R; ++r) acc[r][h] = dpbusd(acc[r][h], broadcast(a + 4 * MR + 4 * r), hi);
+          for (int r = 0; r < R; ++r) acc[r][h] = dpbusd(acc[r][h], broadcast(a + t.a_quad + r * t.a_row), hi);
         }
-        a += 8 * MR;
+        a += 2 * t.a_quad;
         b += 64;
       }
     }

@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 #include "../runtime/thread_pool.h"
@@ -47,7 +48,8 @@ constexpr int kMaxRows = 24;
 template <class AElem>
 struct Tile {
   int64_t quads;            // k quads in this K block
-  const AElem* a;           // packed A: quad q, row r at a + (q·MR + r)·4
+  const AElem* a;           // A: quad q, row r at a + q·a_quad + r·a_row (4 elements)
+  int64_t a_row, a_quad;    // packed: 4 and 4·MR; read in place: k and 4
   const uint8_t* b;         // the first panel's bytes for this K block
   int64_t panel_stride;     // bytes from one panel to the next
   int32_t* partial;         // this tile's sums between K blocks: row r at partial + r·ld_partial
@@ -154,7 +156,10 @@ void gemm_block(const GemmArgs& g, int64_t i_begin, int64_t i_end, int64_t p_beg
   const bool blocked_k = total_quads > kc_quads;
   const int64_t ld_partial = std::min(nc_panels, p_end - p_begin) * kPanel * K::kPartial;
 
-  Buffer<AElem> a_pack = allocate<AElem>(mc_max * kq_max * 4);
+  // uint8 kernels read A where it is when its rows hold whole quads (whole
+  // pairs of quads for int4); others (the int16 AVX2 kernel, ragged k) pack it.
+  const bool a_in_place = std::is_same<AElem, uint8_t>::value && g.k % (b.bits == 8 ? 4 : 8) == 0;
+  Buffer<AElem> a_pack = allocate<AElem>(a_in_place ? 0 : mc_max * kq_max * 4);
   Buffer<int32_t> partial = allocate<int32_t>(blocked_k ? mc_max * ld_partial : 0);
   Buffer<int32_t> row_zp = allocate<int32_t>(mc_max), row_corr = allocate<int32_t>(mc_max);
   Buffer<float> row_scale = allocate<float>(mc_max);
@@ -175,9 +180,11 @@ void gemm_block(const GemmArgs& g, int64_t i_begin, int64_t i_end, int64_t p_beg
       }
       for (int64_t qc = 0; qc < total_quads; qc += kc_quads) {
         const int64_t kq = std::min(kc_quads, total_quads - qc);
-        pack_a<MR>(g, ic, mc, qc, kq, a_pack.get());
+        if (!a_in_place) pack_a<MR>(g, ic, mc, qc, kq, a_pack.get());
         Tile<AElem> t;
         t.quads = kq;
+        t.a_row = a_in_place ? g.k : 4;
+        t.a_quad = a_in_place ? 4 : 4 * MR;
         t.panel_stride = b.panel_bytes;
         t.ld_partial = ld_partial;
         t.load_partial = qc > 0;
@@ -190,7 +197,7 @@ void gemm_block(const GemmArgs& g, int64_t i_begin, int64_t i_end, int64_t p_beg
           t.cols = static_cast<int>(std::min<int64_t>(w * kPanel, g.n - t.j));
           for (int64_t ir = 0; ir < mc; ir += MR) {
             const int rows = static_cast<int>(std::min<int64_t>(MR, mc - ir));
-            t.a = a_pack.get() + ir * kq * 4;
+            t.a = a_in_place ? reinterpret_cast<const AElem*>(g.a + (ic + ir) * g.k + 4 * qc) : a_pack.get() + ir * kq * 4;
             t.partial = partial.get() + ir * ld_partial + (pr - pc) * kPanel * K::kPartial;
             t.i = ic + ir;
             t.row_zp = row_zp.get() + ir;

@@ -17,14 +17,14 @@ struct RefKernel {
     for (int r = 0; r < R; ++r)
       for (int c = 0; c < N; ++c) acc[r][c] = t.load_partial ? t.partial[r * t.ld_partial + c] : 0;
     for (int64_t q = 0; q < t.quads; ++q) {
-      const uint8_t* a = t.a + q * 4 * MR;
+      const uint8_t* a = t.a + q * t.a_quad;
       for (int c = 0; c < N; ++c) {
         // Column c's four weights for this quad (int4: a nibble of the chunk, stored v + 8).
         const uint8_t* bq = t.b + (c / 16) * t.panel_stride + (int4 ? (q / 2) * 64 : q * 64) + (c % 16) * 4;
         int32_t w[4];
         for (int k = 0; k < 4; ++k) w[k] = int4 ? (bq[k] >> (q % 2 ? 4 : 0)) & 0xF : static_cast<int8_t>(bq[k]);
         for (int r = 0; r < R; ++r)
-          for (int k = 0; k < 4; ++k) acc[r][c] += a[4 * r + k] * w[k];
+          for (int k = 0; k < 4; ++k) acc[r][c] += a[r * t.a_row + k] * w[k];
       }
     }
     if (!t.final) {
