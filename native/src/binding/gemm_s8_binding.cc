@@ -3,6 +3,7 @@
 // the kernels see only valid, ready arguments (gemm_s8/gemm_s8.h).
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -294,15 +295,16 @@ Napi::Value MatmulDynamic(const Napi::CallbackInfo& info) {
   const Activation act = activation(env, o.Get("activation"), "options.activation");
   Columns c = columns(env, o, g.n, g.b.panels * s8::kPanel);
 
-  std::vector<uint8_t> q(static_cast<size_t>(g.m * g.k));
+  // Every byte of q is written by the quantizer: no need to zero it first.
+  std::unique_ptr<uint8_t[]> q(new uint8_t[static_cast<size_t>(std::max<int64_t>(g.m * g.k, 1))]);
   const int64_t rows = per_row ? g.m : 1;
   std::vector<float> scale(std::max<int64_t>(rows, 1));
   std::vector<int32_t> zp(std::max<int64_t>(rows, 1));
-  s8::QuantizeArgs qa{g.m, g.k, static_cast<const float*>(a.data), per_row, q.data(), scale.data(), zp.data()};
+  s8::QuantizeArgs qa{g.m, g.k, static_cast<const float*>(a.data), per_row, q.get(), scale.data(), zp.data()};
   if (!per_row || g.m > 0) {
     if (!kernels().quantize_u8(qa)) throw_range(env, "a must be finite (it holds NaN or ±Infinity)");
   }
-  g.a = q.data();
+  g.a = q.get();
   g.colsum = reinterpret_cast<const int32_t*>(static_cast<const uint8_t*>(packed.data) + g.b.colsum_offset());
   g.panels = static_cast<const uint8_t*>(packed.data) + g.b.data_offset();
   g.a_zero_point = zp.data();
