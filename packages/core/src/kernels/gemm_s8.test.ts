@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import native from '@lite/native';
 import { kernelInfo, kernels, reference } from './index.js';
 import { fma32 } from './reference/gemm_s8.js';
-import type { Activation, GemmS8Options } from './index.js';
+import type { Activation, GemmS8Options } from './types.js';
 
 const info = kernelInfo();
 
