@@ -118,17 +118,27 @@ struct Vnni512Kernel {
         b += 64;
       }
     } else {
-      // int4: one 64-byte chunk holds two quads, in its low and high nibbles.
+      // int4: one 64-byte chunk holds two quads, in its low and high nibbles. The
+      // high nibbles are unpacked after the low ones are used (a second load
+      // from L1), so only W unpacked vectors are live beside the 24 sums.
       const __m512i low = _mm512_set1_epi8(0x0F);
       for (int64_t q = 0; q < t.quads; q += 2) {
+        __m512i bv[W];
 #pragma GCC unroll 4
-        for (int w = 0; w < W; ++w) {
-          const __m512i x = _mm512_loadu_si512(b + w * ps);
-          const __m512i lo = _mm512_and_si512(x, low), hi = _mm512_and_si512(_mm512_srli_epi16(x, 4), low);
+        for (int w = 0; w < W; ++w) bv[w] = _mm512_and_si512(_mm512_loadu_si512(b + w * ps), low);
 #pragma GCC unroll 24
-          for (int r = 0; r < R; ++r) acc[r][w] = dpbusd(acc[r][w], broadcast(a + r * t.a_row), lo);
+        for (int r = 0; r < R; ++r) {
+          const __m512i av = broadcast(a + r * t.a_row);
+#pragma GCC unroll 4
+          for (int w = 0; w < W; ++w) acc[r][w] = dpbusd(acc[r][w], av, bv[w]);
+        }
+#pragma GCC unroll 4
+        for (int w = 0; w < W; ++w) bv[w] = _mm512_and_si512(_mm512_srli_epi16(_mm512_loadu_si512(b + w * ps), 4), low);
 #pragma GCC unroll 24
-          for (int r = 0; r < R; ++r) acc[r][w] = dpbusd(acc[r][w], broadcast(a + t.a_quad + r * t.a_row), hi);
+        for (int r = 0; r < R; ++r) {
+          const __m512i av = broadcast(a + t.a_quad + r * t.a_row);
+#pragma GCC unroll 4
+          for (int w = 0; w < W; ++w) acc[r][w] = dpbusd(acc[r][w], av, bv[w]);
         }
         a += 2 * t.a_quad;
         b += 64;

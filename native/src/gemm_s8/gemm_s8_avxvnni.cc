@@ -58,16 +58,29 @@ struct Vnni256Kernel {
         b += 64;
       }
     } else {
+      // int4: low nibbles first, then the high ones from a second load (as in
+      // the AVX-512 kernel: fewer live registers).
       const __m256i low = _mm256_set1_epi8(0x0F);
       for (int64_t q = 0; q < t.quads; q += 2) {
+        __m256i bv[H];
 #pragma GCC unroll 8
-        for (int h = 0; h < H; ++h) {
-          const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + (h / 2) * ps + 32 * (h % 2)));
-          const __m256i lo = _mm256_and_si256(x, low), hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), low);
+        for (int h = 0; h < H; ++h)
+          bv[h] = _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + (h / 2) * ps + 32 * (h % 2))), low);
 #pragma GCC unroll 8
-          for (int r = 0; r < R; ++r) acc[r][h] = dpbusd(acc[r][h], broadcast(a + r * t.a_row), lo);
+        for (int r = 0; r < R; ++r) {
+          const __m256i av = broadcast(a + r * t.a_row);
 #pragma GCC unroll 8
-          for (int r = 0; r < R; ++r) acc[r][h] = dpbusd(acc[r][h], broadcast(a + t.a_quad + r * t.a_row), hi);
+          for (int h = 0; h < H; ++h) acc[r][h] = dpbusd(acc[r][h], av, bv[h]);
+        }
+#pragma GCC unroll 8
+        for (int h = 0; h < H; ++h)
+          bv[h] = _mm256_and_si256(
+              _mm256_srli_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + (h / 2) * ps + 32 * (h % 2))), 4), low);
+#pragma GCC unroll 8
+        for (int r = 0; r < R; ++r) {
+          const __m256i av = broadcast(a + t.a_quad + r * t.a_row);
+#pragma GCC unroll 8
+          for (int h = 0; h < H; ++h) acc[r][h] = dpbusd(acc[r][h], av, bv[h]);
         }
         a += 2 * t.a_quad;
         b += 64;
