@@ -37,7 +37,7 @@ struct MaddKernel {
   // Sums (two per column) of one K block for R rows × W panels, started from
   // t.partial when t.load_partial, written to `out` (row r at out + r·ld); its
   // own function so the sums stay in registers (see the AVX-512 VNNI kernel).
-  template <int R, int W>
+  template <int R, int W, int Bits>
   __attribute__((noinline)) static void dot(const s8_detail::Tile<int16_t>& t, int32_t* out, int64_t ld) {
     constexpr int G = 4 * W;  // 4-column groups
     __m256i acc[R][G];
@@ -50,7 +50,7 @@ struct MaddKernel {
     const int16_t* a = t.a;
     const uint8_t* b = t.b;
     const int64_t ps = t.panel_stride;
-    if (t.g->b.bits == 8) {
+    if constexpr (Bits == 8) {
       for (int64_t q = 0; q < t.quads; ++q) {
 #pragma GCC unroll 8
         for (int c = 0; c < G; ++c) {
@@ -87,14 +87,24 @@ struct MaddKernel {
       for (int c = 0; c < G; ++c) _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + r * ld + 8 * c), acc[r][c]);
   }
 
+  // One function per weight width: GCC allocates each loop's registers on its
+  // own (sharing a function, the int4 loop's needs cost the int8 loop copies).
+  template <int R, int W>
+  static void run_dot(const s8_detail::Tile<int16_t>& t, int32_t* out, int64_t ld) {
+    if (t.g->b.bits == 8)
+      dot<R, W, 8>(t, out, ld);
+    else
+      dot<R, W, 4>(t, out, ld);
+  }
+
   template <int R, int W>
   static void tile(const s8_detail::Tile<int16_t>& t) {
     if (!t.final) {
-      dot<R, W>(t, t.partial, t.ld_partial);
+      run_dot<R, W>(t, t.partial, t.ld_partial);
       return;
     }
     alignas(32) int32_t sums[R][32 * W];
-    dot<R, W>(t, &sums[0][0], 32 * W);
+    run_dot<R, W>(t, &sums[0][0], 32 * W);
     for (int r = 0; r < R; ++r)
       for (int c = 0; c < 4 * W; c += 2) {
         // [c0 c0' c1 c1' | c2 c2' c3 c3'] and the next group → 8 column sums in order.

@@ -92,7 +92,7 @@ struct Vnni512Kernel {
   // Sums of one K block for R rows × W panels, started from t.partial when
   // t.load_partial, written to `out` (row r at out + r·ld). Its own function so
   // the sums live in registers: their array never has its address taken.
-  template <int R, int W>
+  template <int R, int W, int Bits>
   __attribute__((noinline)) static void dot(const s8_detail::Tile<uint8_t>& t, int32_t* out, int64_t ld) {
     __m512i acc[R][W];
 #pragma GCC unroll 24
@@ -103,7 +103,7 @@ struct Vnni512Kernel {
     const uint8_t* a = t.a;
     const uint8_t* b = t.b;
     const int64_t ps = t.panel_stride;
-    if (t.g->b.bits == 8) {
+    if constexpr (Bits == 8) {
       for (int64_t q = 0; q < t.quads; ++q) {
         __m512i bv[W];
 #pragma GCC unroll 4
@@ -150,14 +150,24 @@ struct Vnni512Kernel {
       for (int w = 0; w < W; ++w) _mm512_storeu_si512(out + r * ld + 16 * w, acc[r][w]);
   }
 
+  // One function per weight width: GCC allocates each loop's registers on its
+  // own (sharing a function, the int4 loop's needs cost the int8 loop copies).
+  template <int R, int W>
+  static void run_dot(const s8_detail::Tile<uint8_t>& t, int32_t* out, int64_t ld) {
+    if (t.g->b.bits == 8)
+      dot<R, W, 8>(t, out, ld);
+    else
+      dot<R, W, 4>(t, out, ld);
+  }
+
   template <int R, int W>
   static void tile(const s8_detail::Tile<uint8_t>& t) {
     if (!t.final) {
-      dot<R, W>(t, t.partial, t.ld_partial);
+      run_dot<R, W>(t, t.partial, t.ld_partial);
       return;
     }
     alignas(64) int32_t sums[R * 16 * W];
-    dot<R, W>(t, sums, 16 * W);
+    run_dot<R, W>(t, sums, 16 * W);
     switch (t.g->output) {
       case s8::Output::Int32: epilogue<s8::Output::Int32, W>(t, R, sums); break;
       case s8::Output::Float32: epilogue<s8::Output::Float32, W>(t, R, sums); break;

@@ -30,7 +30,7 @@ struct Vnni256Kernel {
   // Sums of one K block for R rows × W panels, started from t.partial when
   // t.load_partial, written to `out` (row r at out + r·ld); its own function so
   // the sums stay in registers (see the AVX-512 kernel).
-  template <int R, int W>
+  template <int R, int W, int Bits>
   __attribute__((noinline)) static void dot(const s8_detail::Tile<uint8_t>& t, int32_t* out, int64_t ld) {
     constexpr int H = 2 * W;  // 8-column halves
     __m256i acc[R][H];
@@ -43,7 +43,7 @@ struct Vnni256Kernel {
     const uint8_t* a = t.a;
     const uint8_t* b = t.b;
     const int64_t ps = t.panel_stride;
-    if (t.g->b.bits == 8) {
+    if constexpr (Bits == 8) {
       for (int64_t q = 0; q < t.quads; ++q) {
         __m256i bv[H];
 #pragma GCC unroll 8
@@ -92,14 +92,24 @@ struct Vnni256Kernel {
       for (int h = 0; h < H; ++h) _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + r * ld + 8 * h), acc[r][h]);
   }
 
+  // One function per weight width: GCC allocates each loop's registers on its
+  // own (sharing a function, the int4 loop's needs cost the int8 loop copies).
+  template <int R, int W>
+  static void run_dot(const s8_detail::Tile<uint8_t>& t, int32_t* out, int64_t ld) {
+    if (t.g->b.bits == 8)
+      dot<R, W, 8>(t, out, ld);
+    else
+      dot<R, W, 4>(t, out, ld);
+  }
+
   template <int R, int W>
   static void tile(const s8_detail::Tile<uint8_t>& t) {
     if (!t.final) {
-      dot<R, W>(t, t.partial, t.ld_partial);
+      run_dot<R, W>(t, t.partial, t.ld_partial);
       return;
     }
     alignas(32) int32_t sums[R][16 * W];
-    dot<R, W>(t, &sums[0][0], 16 * W);
+    run_dot<R, W>(t, &sums[0][0], 16 * W);
     for (int r = 0; r < R; ++r)
       for (int c = 0; c < 16 * W; c += 8)
         s8_avx2::store8(t, r, c, _mm256_load_si256(reinterpret_cast<const __m256i*>(&sums[r][c])));
