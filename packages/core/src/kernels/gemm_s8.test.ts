@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../data/random.js';
 import native from '@lite/native';
 import { kernelInfo, kernels, reference } from './index.js';
 import { fma32 } from './reference/gemm_s8.js';
@@ -14,17 +15,8 @@ import type { Activation, GemmS8Options } from './types.js';
 
 const info = kernelInfo();
 
-/** mulberry32: small, seeded, good enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers in [0, 1) (@lite/core's mulberry32). */
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 const u8 = (n: number, rand: () => number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
 const s8 = (n: number, rand: () => number) => Int8Array.from({ length: n }, () => Math.floor(rand() * 256) - 128);

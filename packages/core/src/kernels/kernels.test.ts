@@ -2,22 +2,14 @@
 // odd sizes, strides/pads/dilations, bias and activations, random data. The
 // test script runs this file once per instruction-set path (LITE_ISA).
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../data/random.js';
 import { kernelInfo, kernels, reference } from './index.js';
 import type { Activation, ConvShape, GemmOptions, PoolShape } from './index.js';
 
 const info = kernelInfo();
 
-/** mulberry32: small, seeded, good enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers in [0, 1) (@lite/core's mulberry32). */
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 /** Uniform in [-scale, scale). */
 function random(n: number, rand: () => number, scale = 1): Float32Array {
