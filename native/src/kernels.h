@@ -44,6 +44,8 @@ struct PoolShape {
 // vector or a scalar. ReverseSub is b − a.
 enum class BinaryOp : int32_t { Add = 0, Sub = 1, ReverseSub = 2, Mul = 3 };
 
+struct DirectConv;
+
 // One table of function pointers per instruction-set path.
 struct KernelTable {
   const char* name;
@@ -65,6 +67,8 @@ struct KernelTable {
   // int8 GEMM on packed weights, and dynamic uint8 quantization (false: x not finite).
   void (*gemm_s8)(const s8::GemmArgs&);
   bool (*quantize_u8)(const s8::QuantizeArgs&);
+  // Stride-1 convolutions without im2col (conv/direct.h).
+  const DirectConv* direct_conv;
 };
 
 // The path chosen once at load (best the CPU has, or LITE_ISA's).

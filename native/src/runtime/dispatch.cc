@@ -25,6 +25,7 @@ namespace lite {
   void sum_##isa(const float*, int64_t, int64_t, bool, float*);                                    \
   void gemm_s8_##isa(const s8::GemmArgs&);                                                         \
   bool quantize_u8_##isa(const s8::QuantizeArgs&);                                                 \
+  extern const DirectConv direct_conv_##isa;                                                       \
   const KernelTable isa##_table = {#isa,                                                         \
                                    gemm_f32_##isa,                                               \
                                    depthwise_forward_##isa,                                      \
@@ -39,7 +40,8 @@ namespace lite {
                                    step_##isa,                                                   \
                                    sum_##isa,                                                    \
                                    gemm_s8_##isa,                                                \
-                                   quantize_u8_##isa};
+                                   quantize_u8_##isa,                                            \
+                                   &direct_conv_##isa};
 
 LITE_DECLARE_PATH(ref)
 #if defined(LITE_X86)
