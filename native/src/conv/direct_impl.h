@@ -13,7 +13,7 @@
 #include "../kernels.h"
 #include "../runtime/thread_pool.h"
 #include "direct.h"
-#include "simd.h"
+#include "../simd/simd.h"
 
 namespace lite {
 namespace {

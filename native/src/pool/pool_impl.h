@@ -13,7 +13,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "../conv/simd.h"
+#include "../simd/simd.h"
 #include "../kernels.h"
 #include "../runtime/thread_pool.h"
 
