@@ -50,6 +50,25 @@ export interface MatmulDynamicOptions {
 }
 
 /**
+ * Options of {@link NativeKernels.conv2dS8}. With `inputScale` the input is
+ * quantized statically, q = clamp(roundHalfEven(x / inputScale) + inputZeroPoint,
+ * 0, 255) (the division in float32); without it, dynamically with one scale and
+ * zero point for the whole tensor, as {@link NativeKernels.matmulDynamic} with
+ * `perRow: false` does.
+ */
+export interface ConvS8Options {
+  /** The input's scale for static quantization: a positive finite float32. */
+  inputScale?: number;
+  /** The input's zero point for static quantization, an integer in 0..255 (default 0; needs inputScale). */
+  inputZeroPoint?: number;
+  /** The weights' scale: one number, or one float32 per output channel (default 1). */
+  scaleB?: number | Float32Array;
+  /** Float bias added per output channel (length outC), after scaling. */
+  bias?: Float32Array | null;
+  activation?: Activation;
+}
+
+/**
  * An NHWC convolution. Filters are HWIO: [filterH, filterW, inC, outC]; for
  * depthwise [filterH, filterW, inC, multiplier] with outC = inC·multiplier.
  * padTop/padLeft are the explicit padding before the first row/column (SAME
@@ -126,6 +145,18 @@ export interface NativeKernels {
    */
   matmulDynamic(m: number, n: number, k: number, a: Float32Array, packedB: Uint8Array, out: Float32Array,
     options?: MatmulDynamicOptions): void;
+  /**
+   * int8 NHWC convolution: x (batch·inH·inW·inC float32, finite) is quantized to
+   * uint8 (statically or dynamically, see {@link ConvS8Options}), its im2col rows
+   * (padding taps hold the zero point, so they add exactly 0; none for 1×1
+   * stride-1 unpadded convs) are multiplied by the HWIO filter [filterH, filterW,
+   * inC, outC] packed as a K×N matrix (K = filterH·filterW·inC, N = outC) with
+   * {@link packS8} or {@link packS4}, and
+   * y = act(fma(float(Σ (q − zp)·w), inputScale·scaleB[j], bias[j])) in float32,
+   * exactly as {@link gemmS8} with a Float32Array out. A dense layer with a
+   * static input scale is the 1×1 conv over [m, 1, 1, k].
+   */
+  conv2dS8(x: Float32Array, packedW: Uint8Array, y: Float32Array, shape: ConvShape, options?: ConvS8Options): void;
   /** The int8 kernel in use: 'ref' | 'avx2' | 'avxvnni' | 'avx512vnni' (LITE_VNNI=0 keeps 'avx2'). */
   int8Kernel(): string;
 }

@@ -1,9 +1,10 @@
-// The int8 bindings (packS8, packS4, gemmS8, matmulDynamic) reject every bad
+// The int8 bindings (packS8, packS4, gemmS8, matmulDynamic, conv2dS8) reject every bad
 // argument with a TypeError or RangeError naming it, and never crash Node:
 // wrong types, lengths and counts, non-integers, out-of-range values, corrupt or
 // mismatched packed weights, overlapping outputs and options that do not apply.
 import { describe, expect, it } from 'vitest';
 import native from '../index.js';
+import type { ConvShape } from '../index.js';
 
 type Call = (args: unknown[]) => void;
 type ErrorKind = typeof TypeError | typeof RangeError;
@@ -196,6 +197,84 @@ describe('matmulDynamic rejects bad arguments', () => {
         const x = a.slice();
         x[k + 2] = bad;
         rejects(dyn, replace(args({ perRow }), 3, x), RangeError, /^a must be finite/);
+      }
+  });
+});
+
+describe('conv2dS8 rejects bad arguments', () => {
+  const conv = call(native.conv2dS8);
+  // 2×5×6×3 → 2×3×4×4 with a 3×3 filter: K = 27, N = 4.
+  const shape: ConvShape = {
+    batch: 2, inH: 5, inW: 6, inC: 3, outH: 3, outW: 4, outC: 4, filterH: 3, filterW: 3,
+    strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
+  };
+  const x = new Float32Array(2 * 5 * 6 * 3).fill(0.5), w = native.packS4(27, 4, new Uint8Array(54));
+  const args = (options?: unknown) => [x, w, new Float32Array(2 * 3 * 4 * 4), shape, options];
+
+  it('accepts static and dynamic calls, and the dense 1×1 shape', () => {
+    expect(() => native.conv2dS8(x, w, new Float32Array(96), shape)).not.toThrow();
+    expect(() => native.conv2dS8(x, w, new Float32Array(96), shape, { inputScale: 0.1, inputZeroPoint: 255, scaleB: new Float32Array(4).fill(2), bias: new Float32Array(4), activation: 'relu6' })).not.toThrow();
+    const dense = { ...shape, batch: 3, inH: 1, inW: 1, inC: 7, outH: 1, outW: 1, outC: n, filterH: 1, filterW: 1 };
+    expect(() => native.conv2dS8(new Float32Array(21), packed, new Float32Array(3 * n), dense, { inputScale: 1 })).not.toThrow();
+  });
+
+  it('argument count, arrays and lengths, the shape', () => {
+    tooFewArgs(conv, args(), 4);
+    badArray(conv, args(), 0, 'x', (len) => new Float32Array(len), new Float64Array(x.length));
+    badArray(conv, args(), 2, 'y', (len) => new Float32Array(len), new Int32Array(96));
+    for (const v of [undefined, null, 3, [1, 2]]) rejects(conv, replace(args(), 3, v), TypeError, /^shape/);
+    rejects(conv, replace(args(), 3, { ...shape, strideH: 0 }), RangeError, /^shape\.strideH/);
+    rejects(conv, replace(args(), 3, { ...shape, inC: 1.5 }), TypeError, /^shape\.inC must be an integer/);
+    rejects(conv, replace(args(), 3, { ...shape, outH: 6 }), RangeError, /^shape\.outH \(6\) is too large/);
+    const huge = { ...shape, inC: 8000, filterH: 3, filterW: 3 };
+    rejects(conv, [new Float32Array(1), w, new Float32Array(96), huge], RangeError, /^shape: filterH·filterW·inC must be at most 65536/);
+    rejects(conv, replace(args(), 3, { ...shape, batch: 2 ** 40, inH: 2 ** 40 }), RangeError, /too large/);
+    rejects(conv, args(3), TypeError, /^options must be an object/);
+  });
+
+  it('packed weights: wrong type, corrupt, for another shape, misaligned', () => {
+    const at = (p: unknown) => replace(args(), 1, p);
+    rejects(conv, at(new Int8Array(w.length)), TypeError, /^packedW must be a Uint8Array/);
+    rejects(conv, at(new Uint8Array(10)), RangeError, /^packedW is too short/);
+    rejects(conv, at(w.subarray(0, w.length - 1)), RangeError, /^packedW has the wrong length/);
+    rejects(conv, at(native.packS8(27, 5, new Int8Array(135))), RangeError, /^packedW holds 27×5 weights but filterH·filterW·inC × outC is 27×4/);
+    rejects(conv, at(native.packS8(28, 4, new Int8Array(112))), RangeError, /^packedW holds 28×4/);
+    const shifted = new Uint8Array(w.length + 1);
+    shifted.set(w, 1);
+    rejects(conv, at(shifted.subarray(1)), RangeError, /^packedW must start at a multiple of 4 bytes/);
+  });
+
+  it('y may not overlap x or packedW', () => {
+    const buffer = new Float32Array(x.length + 96);
+    rejects(conv, [buffer.subarray(0, x.length), w, buffer.subarray(x.length - 1, x.length + 95), shape], RangeError, /^y must not share memory/);
+    const p = native.packS8(27, 4, new Int8Array(108));
+    rejects(conv, [x, p, new Float32Array(p.buffer, 64, 96), shape], RangeError, /^y must not share memory/);
+  });
+
+  it('options: input scale and zero point, scaleB, bias, activation', () => {
+    rejects(conv, args({ inputScale: '2' }), TypeError, /^options\.inputScale must be a number/);
+    for (const v of [0, -1, Number.NaN, Infinity, 1e-50, 1e40])
+      rejects(conv, args({ inputScale: v }), RangeError, /^options\.inputScale must be a positive finite float32/);
+    rejects(conv, args({ inputZeroPoint: 3 }), TypeError, /^options\.inputZeroPoint needs options\.inputScale/);
+    for (const v of ['3', true]) rejects(conv, args({ inputScale: 1, inputZeroPoint: v }), TypeError, /^options\.inputZeroPoint must be a number/);
+    for (const v of [1.5, Number.NaN]) rejects(conv, args({ inputScale: 1, inputZeroPoint: v }), TypeError, /^options\.inputZeroPoint must be an integer/);
+    for (const v of [-1, 256]) rejects(conv, args({ inputScale: 1, inputZeroPoint: v }), RangeError, /^options\.inputZeroPoint must be between 0 and 255/);
+    rejects(conv, args({ scaleB: '1' }), TypeError, /^options\.scaleB must be a number or a Float32Array/);
+    rejects(conv, args({ scaleB: new Float32Array(5) }), RangeError, /^options\.scaleB has 5 elements but outC is 4/);
+    rejects(conv, args({ scaleB: new Float32Array(4) }), RangeError, /^options\.scaleB\[0\] must be positive and finite/);
+    rejects(conv, args({ bias: [0, 0, 0, 0] }), TypeError, /^options\.bias must be a Float32Array/);
+    rejects(conv, args({ bias: new Float32Array(3) }), RangeError, /^options\.bias has 3 elements but outC is 4/);
+    rejects(conv, args({ bias: new Float32Array(4).fill(Number.NaN) }), RangeError, /^options\.bias\[0\] must be finite/);
+    rejects(conv, args({ activation: 'gelu' }), RangeError, /^options\.activation/);
+    rejects(conv, args({ inputScale: 1e30, scaleB: 1e30 }), RangeError, /^options\.inputScale·scaleB\[0\] overflows float32/);
+  });
+
+  it('non-finite x is an error, static and dynamic', () => {
+    for (const bad of [Number.NaN, Infinity, -Infinity])
+      for (const options of [undefined, { inputScale: 0.5, inputZeroPoint: 7 }]) {
+        const bx = x.slice();
+        bx[40] = bad;
+        rejects(conv, replace(args(options), 0, bx), RangeError, /^x must be finite/);
       }
   });
 });

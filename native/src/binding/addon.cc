@@ -59,6 +59,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"gemmS8", GemmS8},
       {"matmulDynamic", MatmulDynamic},
       {"int8Kernel", Int8Kernel},
+      {"conv2dS8", Conv2dS8},
   };
   for (const auto& [name, fn] : functions) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

@@ -24,5 +24,6 @@ Napi::Value PackS4(const Napi::CallbackInfo& info);
 Napi::Value GemmS8(const Napi::CallbackInfo& info);
 Napi::Value MatmulDynamic(const Napi::CallbackInfo& info);
 Napi::Value Int8Kernel(const Napi::CallbackInfo& info);
+Napi::Value Conv2dS8(const Napi::CallbackInfo& info);
 
 }  // namespace lite::binding

@@ -11,144 +11,19 @@
 // and col2im all run in parallel with one barrier. With too few pixels to split,
 // one part runs on the calling thread and the GEMM threads itself instead.
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "../kernels.h"
 #include "../runtime/thread_pool.h"
 #include "direct.h"
+#include "im2col.h"
 
 namespace lite {
 namespace {
 
-constexpr int64_t kPartTileFloats = int64_t{1} << 17;    // 512 KB of cols per thread tile (L2)
-constexpr int64_t kSingleTileFloats = int64_t{1} << 20;  // 4 MB when one threaded GEMM does the work
-constexpr int64_t kMinPartMacs = int64_t{1} << 18;       // below this a part is not worth a thread
+using namespace im2col;
+
 constexpr int64_t kMaxPartialFloats = int64_t{1} << 22;  // 16 MB of per-part filter gradients
-
-int64_t filter_k(const ConvShape& s) { return s.filter_h * s.filter_w * s.in_c; }
-int64_t pixels(const ConvShape& s) { return s.batch * s.out_h * s.out_w; }
-
-// A 1×1, stride-1, unpadded conv whose output grid is its input grid: x is already cols.
-bool pointwise(const ConvShape& s) {
-  return s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 && s.pad_top == 0 &&
-         s.pad_left == 0 && s.out_h == s.in_h && s.out_w == s.in_w;
-}
-
-// Per-calling-thread scratch that persists across calls (no page faults per conv).
-// Allocated outside parallel regions, so a failed allocation reaches the binding.
-float* scratch(int slot, int64_t floats) {
-  thread_local std::vector<float> buffers[2];
-  std::vector<float>& b = buffers[slot];
-  if (static_cast<int64_t>(b.size()) < floats) b.resize(static_cast<size_t>(floats));
-  return b.data();
-}
-
-// How many parts to split `units` into (1 = let the GEMM thread itself). macs
-// is a double as m·k·n may pass int64 for shapes the binding accepts.
-int64_t parts_for(int64_t units, double macs) {
-  const int64_t threads = num_threads();
-  if (units < threads) return 1;
-  return static_cast<int64_t>(std::clamp<double>(macs / kMinPartMacs, 1, threads));
-}
-
-// Runs fn(begin, end, part) over `parts` equal slices of [0, units).
-template <class Fn>
-void run_parts(int64_t parts, int64_t units, const Fn& fn) {
-  if (parts <= 1) {
-    fn(int64_t{0}, units, int64_t{0});
-    return;
-  }
-  parallel_for(parts, [&](int64_t p0, int64_t p1) {
-    for (int64_t p = p0; p < p1; ++p) fn(units * p / parts, units * (p + 1) / parts, p);
-  });
-}
-
-// Pixel m's (b, yR, yC), advanced one pixel at a time.
-struct Pixel {
-  int64_t b, y_r, y_c;
-  Pixel(const ConvShape& s, int64_t m)
-      : b(m / (s.out_h * s.out_w)), y_r(m / s.out_w % s.out_h), y_c(m % s.out_w) {}
-  void next(const ConvShape& s) {
-    if (++y_c < s.out_w) return;
-    y_c = 0;
-    if (++y_r < s.out_h) return;
-    y_r = 0;
-    ++b;
-  }
-};
-
-// Calls tap(wR·fw + wC, input pixel index or -1 when in the padding) for each tap of pixel p.
-template <class Tap>
-inline void for_each_tap(const ConvShape& s, const Pixel& p, const Tap& tap) {
-  const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
-  for (int64_t w_r = 0; w_r < s.filter_h; ++w_r) {
-    const int64_t x_r = p.y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
-    const bool row_in = x_r >= 0 && x_r < s.in_h;
-    for (int64_t w_c = 0; w_c < s.filter_w; ++w_c) {
-      const int64_t x_c = x_c0 + w_c * s.dilation_w;
-      const bool in = row_in && x_c >= 0 && x_c < s.in_w;
-      tap(w_r * s.filter_w + w_c, in ? (p.b * s.in_h + x_r) * s.in_w + x_c : int64_t{-1});
-    }
-  }
-}
-
-// dst[0, n) = src[0, n). Runs here are short (often fw·inC = 5 floats): a libc
-// memmove call per run would cost more than the copy, so short runs move as
-// fixed-size blocks the compiler inlines, the last one overlapping the one
-// before it (src and dst never overlap each other).
-inline void copy_run(float* dst, const float* src, int64_t n) {
-  if (n >= 32) {
-    std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
-  } else if (n >= 8) {
-    for (int64_t i = 0; i + 8 <= n; i += 8) std::memcpy(dst + i, src + i, 8 * sizeof(float));
-    std::memcpy(dst + n - 8, src + n - 8, 8 * sizeof(float));
-  } else if (n >= 4) {
-    std::memcpy(dst, src, 4 * sizeof(float));
-    std::memcpy(dst + n - 4, src + n - 4, 4 * sizeof(float));
-  } else {
-    for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
-  }
-}
-
-// Whether pixel p's taps along a row are one contiguous, in-bounds run of x
-// (dilation 1, window inside the columns): then each filter row is one run.
-inline bool row_is_run(const ConvShape& s, const Pixel& p) {
-  const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
-  return s.dilation_w == 1 && x_c0 >= 0 && x_c0 + s.filter_w <= s.in_w;
-}
-
-// cols rows for pixels [m0, m1).
-void im2col_serial(const ConvShape& s, const float* x, int64_t m0, int64_t m1, float* cols) {
-  const int64_t k = filter_k(s), run = s.filter_w * s.in_c;
-  Pixel p(s, m0);
-  for (int64_t m = m0; m < m1; ++m, p.next(s)) {
-    float* dst = cols + (m - m0) * k;
-    if (row_is_run(s, p)) {
-      const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
-      for (int64_t w_r = 0; w_r < s.filter_h; ++w_r, dst += run) {
-        const int64_t x_r = p.y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
-        if (x_r < 0 || x_r >= s.in_h)
-          std::fill_n(dst, run, 0.f);
-        else
-          copy_run(dst, x + ((p.b * s.in_h + x_r) * s.in_w + x_c0) * s.in_c, run);
-      }
-      continue;
-    }
-    for_each_tap(s, p, [&](int64_t t, int64_t at) {
-      if (at < 0)
-        std::fill_n(dst + t * s.in_c, s.in_c, 0.f);
-      else
-        copy_run(dst + t * s.in_c, x + at * s.in_c, s.in_c);
-    });
-  }
-}
-
-// im2col, split over the pool (serial when already inside a part).
-void im2col(const ConvShape& s, const float* x, int64_t m0, int64_t m1, float* cols) {
-  const int64_t k = filter_k(s);
-  parallel_for(m1 - m0, [&](int64_t a, int64_t b) { im2col_serial(s, x, m0 + a, m0 + b, cols + a * k); });
-}
 
 // d[0, n) += v[0, n).
 inline void add_run(float* __restrict d, const float* __restrict v, int64_t n) {
@@ -196,12 +71,6 @@ GemmArgs gemm_args(int64_t m, int64_t n, int64_t k, const float* a, const float*
   return g;
 }
 
-// Pixels per tile: at least one pixel, else what fits the tile budget.
-int64_t tile_pixels(int64_t parts, int64_t k) {
-  const bool threaded_gemm = parts == 1 && num_threads() > 1;
-  return std::max<int64_t>(1, (threaded_gemm ? kSingleTileFloats : kPartTileFloats) / k);
-}
-
 // Whether the direct kernels (direct.h) take this shape: small channel counts,
 // where the GEMM's register tile would be mostly empty, and most stride-1 convs.
 bool use_direct(const ConvShape& s, DirectOp op) { return !pointwise(s) && direct_conv().suits(s, op); }
@@ -226,13 +95,13 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* w, const fl
   }
   if (use_direct(s, DirectOp::Forward))
     return run_direct(s, DirectOp::Forward, [&](float* work) { direct_conv().forward(s, x, w, bias, act, y, work); });
-  const int64_t parts = parts_for(m, double(m) * k * n), tile = tile_pixels(parts, k);
+  const int64_t parts = parts_for(m, double(m) * k * n), tile = tile_pixels(parts, k * int64_t{sizeof(float)});
   float* const work = scratch(0, parts * std::min(tile, m) * k);
   run_parts(parts, m, [&](int64_t m0, int64_t m1, int64_t part) {
     float* cols = work + part * std::min(tile, m) * k;
     for (int64_t a = m0; a < m1; a += tile) {
       const int64_t b = std::min(m1, a + tile);
-      im2col(s, x, a, b, cols);
+      im2col::im2col(s, x, a, b, cols, 0.f);
       GemmArgs g = gemm_args(b - a, n, k, cols, w, y + a * n);
       g.bias = bias;
       g.act = act;
@@ -253,7 +122,7 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* w, 
     return run_direct(s, DirectOp::BackpropInput, [&](float* work) { direct_conv().backprop_input(s, dy, w, dx, work); });
   // Parts own whole images, so their col2im scatters never meet.
   const int64_t per_image = s.out_h * s.out_w, image_floats = s.in_h * s.in_w * s.in_c;
-  const int64_t parts = parts_for(s.batch, double(m) * k * n), tile = tile_pixels(parts, k);
+  const int64_t parts = parts_for(s.batch, double(m) * k * n), tile = tile_pixels(parts, k * int64_t{sizeof(float)});
   const int64_t part_tile = std::min(tile, parts > 1 ? (s.batch / parts + 1) * per_image : m);
   float* const work = scratch(0, parts * part_tile * k);
   run_parts(parts, s.batch, [&](int64_t b0, int64_t b1, int64_t part) {
@@ -281,7 +150,7 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
   // and transposed into dw. Too large a filter for that lets the GEMM thread.
   int64_t parts = parts_for(m, double(m) * k * n);
   if (parts * k * n > kMaxPartialFloats) parts = 1;
-  const int64_t tile = tile_pixels(parts, k), part_tile = direct ? 0 : std::min(tile, m);
+  const int64_t tile = tile_pixels(parts, k * int64_t{sizeof(float)}), part_tile = direct ? 0 : std::min(tile, m);
   float* const work = scratch(0, parts * part_tile * k);
   float* const sums = scratch(1, parts * k * n);
   run_parts(parts, m, [&](int64_t m0, int64_t m1, int64_t part) {
@@ -290,7 +159,7 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
     for (int64_t a = m0; a < m1; a += tile) {
       const int64_t b = std::min(m1, a + tile);
       const float* src = direct ? x + a * k : cols;
-      if (!direct) im2col(s, x, a, b, cols);
+      if (!direct) im2col::im2col(s, x, a, b, cols, 0.f);
       GemmArgs g = gemm_args(n, k, b - a, dy + a * n, src, out);
       g.trans_a = true;
       g.accumulate = a != m0;

@@ -2,10 +2,8 @@
 // integer sums, the float32 and requantized epilogues and dynamic quantization,
 // on every shape 1..6, odd and blocked shapes, full-range random data and the
 // saturation patterns a 16-bit shortcut would get wrong. The test script runs
-// this file once per instruction-set path (LITE_ISA); on a VNNI CPU it also runs
-// the AVX2 int8 kernel in a child process (LITE_VNNI=0).
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// this file once per instruction-set path (LITE_ISA); on a VNNI CPU
+// int8_avx2.test.ts also runs it on the AVX2 int8 kernel (LITE_VNNI=0).
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../data/random.js';
 import native from '@lite/native';
@@ -262,18 +260,5 @@ describe(`int8 GEMM on the '${info.isa}' path (kernel ${native.int8Kernel()}) eq
       f.add(checkGemm(`${m}×${n}×${k}`, m, n, k, u8(m * k, rand), weights(f, 8, k, n, rand), 'float32', { zeroPointA: 3, scaleA: 0.01, bias: f32(n, rand, -1, 1) }));
     }
     f.expectNone();
-  });
-});
-
-// The AVX2 int8 kernel (vpmaddwd, no VNNI) only runs here with LITE_VNNI=0: run
-// this file again in a child that way, once, from the default path's run.
-const vnniCpu = native.cpuFeatures().avxVnni || native.cpuFeatures().avx512Vnni;
-describe.runIf(vnniCpu && process.env.LITE_VNNI !== '0' && !process.env.LITE_ISA)('the AVX2 int8 kernel on this VNNI CPU', () => {
-  it('passes this file with LITE_ISA=avx2 LITE_VNNI=0', () => {
-    const file = fileURLToPath(import.meta.url);
-    const run = spawnSync('npx', ['vitest', 'run', file], {
-      env: { ...process.env, LITE_ISA: 'avx2', LITE_VNNI: '0' }, encoding: 'utf8', timeout: 600_000,
-    });
-    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
 import type {
-  Activation, BinaryOp, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, NativeKernels, PoolShape,
+  Activation, BinaryOp, ConvS8Options, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, NativeKernels, PoolShape,
 } from '@lite/native';
 
-export type { Activation, BinaryOp, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, PoolShape };
+export type { Activation, BinaryOp, ConvS8Options, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, PoolShape };
 
 /**
  * Every kernel lite runs, with one contract for the native addon and the

@@ -231,7 +231,7 @@ function quantParams(lo: number, hi: number): { scale: number; inv: number; zp: 
   return { scale, inv: Math.fround(1 / scale), zp };
 }
 
-function quantizeInto(x: Float32Array, from: number, to: number, q: Uint8Array): { scale: number; zp: number } {
+export function quantizeInto(x: Float32Array, from: number, to: number, q: Uint8Array): { scale: number; zp: number } {
   let lo = 0, hi = 0;
   for (let i = from; i < to; i++) {
     const v = x[i];

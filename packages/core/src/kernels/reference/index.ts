@@ -5,6 +5,7 @@ import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackprop
 import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from './pool.js';
 import { binary, relu, step, sum } from './elementwise.js';
 import { int8 } from './gemm_s8.js';
+import { conv2dS8 } from './conv_s8.js';
 
 /** The TypeScript reference kernels: the test oracle, and the fallback without the addon. */
 export const reference: Kernels = {
@@ -24,4 +25,5 @@ export const reference: Kernels = {
   step,
   sum,
   ...int8,
+  conv2dS8,
 };

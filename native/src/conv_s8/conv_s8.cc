@@ -1,0 +1,112 @@
+// The int8 convolution (conv_s8.h) as im2col + the chosen path's int8 GEMM,
+// parted and tiled like the fp32 one (conv/im2col.h): x is quantized once into
+// scratch, each part walks its pixels in L2-sized tiles of uint8 im2col rows
+// (padding taps hold the zero point, so they add exactly 0) and runs the GEMM
+// on each tile. Pointwise convs (and dense layers, 1×1 over [M, 1, 1, K]) skip
+// im2col: the quantized x is already the GEMM's A.
+#include "conv_s8.h"
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "../conv/im2col.h"
+#include "../runtime/thread_pool.h"
+
+namespace lite {
+namespace {
+
+using namespace im2col;
+
+constexpr int64_t kQuantizeChunk = int64_t{1} << 16;  // floats per parallel quantization task
+
+// q = clamp(round_half_even(x / scale) + zp, 0, 255): x / scale is clamped to
+// [−zp, 255 − zp] first (the same result, as the bounds are integers) and then
+// rounded by adding and subtracting 1.5·2^23 (exact round-half-even for |y| < 2^22
+// in the default rounding mode), so the loop vectorizes on baseline x86-64.
+// Returns false when x holds NaN or ±Infinity (exponent bits all ones).
+bool quantize_static(const float* __restrict x, int64_t n, float scale, int32_t zp, uint8_t* __restrict q) {
+  const float lo = static_cast<float>(-zp), hi = static_cast<float>(255 - zp), magic = 0x1.8p23f;
+  uint32_t bad = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    bad |= (bits & 0x7f800000u) + 0x00800000u;  // sets bit 31 only for an all-ones exponent
+    float y = x[i] / scale;
+    y = y > lo ? y : lo;
+    y = y < hi ? y : hi;
+    y = (y + magic) - magic;
+    q[i] = static_cast<uint8_t>(static_cast<int32_t>(y) + zp);
+  }
+  return (bad & 0x80000000u) == 0;
+}
+
+// Static quantization of all of x, split over the pool.
+bool quantize_static_all(const float* x, int64_t n, float scale, int32_t zp, uint8_t* q) {
+  const int64_t chunks = (n + kQuantizeChunk - 1) / kQuantizeChunk;
+  std::vector<char> ok(static_cast<size_t>(chunks), 1);
+  parallel_for(chunks, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      const int64_t i = c * kQuantizeChunk, len = std::min(kQuantizeChunk, n - i);
+      ok[c] = quantize_static(x + i, len, scale, zp, q + i);
+    }
+  });
+  return std::all_of(ok.begin(), ok.end(), [](char v) { return v != 0; });
+}
+
+}  // namespace
+
+bool conv2d_s8_forward(const ConvS8Args& c) {
+  const ConvShape& s = c.shape;
+  const int64_t in_pixels = s.batch * s.in_h * s.in_w;
+  const int64_t m = pixels(s), k = filter_k(s), n = s.out_c;
+  uint8_t* const q = scratch_bytes(0, in_pixels * s.in_c);
+  float scale = c.input_scale;
+  int32_t zp = c.zero_point;
+  if (c.dynamic) {
+    const s8::QuantizeArgs qa{in_pixels, s.in_c, c.x, false, q, &scale, &zp};
+    if (!kernels().quantize_u8(qa)) return false;
+  } else if (!quantize_static_all(c.x, in_pixels * s.in_c, scale, zp, q)) {
+    return false;
+  }
+
+  s8::GemmArgs g{};
+  g.m = m;
+  g.n = n;
+  g.k = k;
+  g.a = q;
+  g.b = c.w;
+  g.colsum = c.colsum;
+  g.panels = c.panels;
+  g.a_zero_point = &zp;
+  g.row_scale = &scale;
+  g.per_row = false;
+  g.col_scale = c.col_scale;
+  g.col_bias = c.col_bias;
+  g.lo = c.act == Activation::Linear ? -INFINITY : 0.f;
+  g.hi = c.act == Activation::Relu6 ? 6.f : INFINITY;
+  g.output = s8::Output::Float32;
+  g.out = c.y;
+  if (pointwise(s)) {
+    kernels().gemm_s8(g);
+    return true;
+  }
+  const int64_t parts = parts_for(m, double(m) * k * n), tile = tile_pixels(parts, k);
+  uint8_t* const work = scratch_bytes(1, parts * std::min(tile, m) * k);
+  const uint8_t pad = static_cast<uint8_t>(zp);
+  run_parts(parts, m, [&](int64_t m0, int64_t m1, int64_t part) {
+    uint8_t* cols = work + part * std::min(tile, m) * k;
+    for (int64_t a = m0; a < m1; a += tile) {
+      const int64_t b = std::min(m1, a + tile);
+      im2col::im2col(s, q, a, b, cols, pad);
+      s8::GemmArgs t = g;
+      t.m = b - a;
+      t.a = cols;
+      t.out = c.y + a * n;
+      kernels().gemm_s8(t);
+    }
+  });
+  return true;
+}
+
+}  // namespace lite
