@@ -39,4 +39,5 @@ export {
   type KMeansQuantizeOptions,
 } from './schemes/kmeans.js';
 export * as schemes from './schemes/index.js';
+export * from './qat/index.js';
 export type { QuantParams } from '@lite/core';
