@@ -39,5 +39,14 @@ export {
   type KMeansQuantizeOptions,
 } from './schemes/kmeans.js';
 export * as schemes from './schemes/index.js';
+export {
+  CALIBRATION_METHODS,
+  createObserver,
+  DEFAULT_BINS,
+  DEFAULT_PERCENTILE,
+  type CalibrationMethod,
+  type ObserverOptions,
+  type RangeObserver,
+} from './calibrate/index.js';
 export * from './qat/index.js';
 export type { QuantParams } from '@lite/core';
