@@ -91,10 +91,11 @@ describe('quantizationAwareTrain', () => {
       tf.dispose(tf.tidy(() => forward(model, x, true)));
       const [lo, hi] = activationRanges.get('fc')!;
       const input = quantize(x.dataSync() as Float32Array, [16 * 784], { bits: activationBits, symmetric: false, perChannel: false, range: { min: [lo], max: [hi] } });
-      const w = quantize(kernel.read().dataSync() as Float32Array, kernel.shape, { bits, layout: 'dense' });
+      const shape = kernel.read().shape as [number, number];
+      const w = quantize(kernel.read().dataSync() as Float32Array, shape, { bits, layout: 'dense' });
       const got = tf.tidy(() => forward(model, x, false));
       const expected = tf.tidy(() =>
-        tf.add(tf.matMul(tf.tensor(dequantize(input.q, input.params, [16 * 784]), [16, 784]), tf.tensor(dequantize(w.q, w.params, kernel.shape), kernel.shape as [number, number])), bias),
+        tf.add(tf.matMul(tf.tensor(dequantize(input.q, input.params, [16 * 784]), [16, 784]), tf.tensor(dequantize(w.q, w.params, shape), shape)), bias),
       );
       // Equal up to the float rounding of fused vs separate bias addition; far from the fp32 model's logits.
       const plain = model.predict(x) as tf.Tensor;
