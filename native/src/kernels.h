@@ -67,6 +67,9 @@ struct KernelTable {
   // int8 GEMM on packed weights, and dynamic uint8 quantization (false: x not finite).
   void (*gemm_s8)(const s8::GemmArgs&);
   bool (*quantize_u8)(const s8::QuantizeArgs&);
+  // uint8 quantization with a given scale and zero point (conv_s8/conv_s8.h):
+  // q = clamp(round_half_even(x / scale) + zero_point, 0, 255); false: x not finite.
+  bool (*quantize_static_u8)(const float* x, int64_t n, float scale, int32_t zero_point, uint8_t* q);
   // Stride-1 convolutions without im2col (conv/direct.h).
   const DirectConv* direct_conv;
 };

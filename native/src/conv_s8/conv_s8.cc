@@ -6,8 +6,8 @@
 // im2col: the quantized x is already the GEMM's A.
 #include "conv_s8.h"
 
+#include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <vector>
 
 #include "../conv/im2col.h"
@@ -20,27 +20,6 @@ using namespace im2col;
 
 constexpr int64_t kQuantizeChunk = int64_t{1} << 16;  // floats per parallel quantization task
 
-// q = clamp(round_half_even(x / scale) + zp, 0, 255): x / scale is clamped to
-// [−zp, 255 − zp] first (the same result, as the bounds are integers) and then
-// rounded by adding and subtracting 1.5·2^23 (exact round-half-even for |y| < 2^22
-// in the default rounding mode), so the loop vectorizes on baseline x86-64.
-// Returns false when x holds NaN or ±Infinity (exponent bits all ones).
-bool quantize_static(const float* __restrict x, int64_t n, float scale, int32_t zp, uint8_t* __restrict q) {
-  const float lo = static_cast<float>(-zp), hi = static_cast<float>(255 - zp), magic = 0x1.8p23f;
-  uint32_t bad = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    uint32_t bits;
-    std::memcpy(&bits, x + i, sizeof bits);
-    bad |= (bits & 0x7f800000u) + 0x00800000u;  // sets bit 31 only for an all-ones exponent
-    float y = x[i] / scale;
-    y = y > lo ? y : lo;
-    y = y < hi ? y : hi;
-    y = (y + magic) - magic;
-    q[i] = static_cast<uint8_t>(static_cast<int32_t>(y) + zp);
-  }
-  return (bad & 0x80000000u) == 0;
-}
-
 // Static quantization of all of x, split over the pool.
 bool quantize_static_all(const float* x, int64_t n, float scale, int32_t zp, uint8_t* q) {
   const int64_t chunks = (n + kQuantizeChunk - 1) / kQuantizeChunk;
@@ -48,7 +27,7 @@ bool quantize_static_all(const float* x, int64_t n, float scale, int32_t zp, uin
   parallel_for(chunks, [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
       const int64_t i = c * kQuantizeChunk, len = std::min(kQuantizeChunk, n - i);
-      ok[c] = quantize_static(x + i, len, scale, zp, q + i);
+      ok[c] = kernels().quantize_static_u8(x + i, len, scale, zp, q + i);
     }
   });
   return std::all_of(ok.begin(), ok.end(), [](char v) { return v != 0; });

@@ -25,6 +25,7 @@ namespace lite {
   void sum_##isa(const float*, int64_t, int64_t, bool, float*);                                    \
   void gemm_s8_##isa(const s8::GemmArgs&);                                                         \
   bool quantize_u8_##isa(const s8::QuantizeArgs&);                                                 \
+  bool quantize_static_u8_##isa(const float*, int64_t, float, int32_t, uint8_t*);                  \
   extern const DirectConv direct_conv_##isa;                                                       \
   const KernelTable isa##_table = {#isa,                                                         \
                                    gemm_f32_##isa,                                               \
@@ -41,6 +42,7 @@ namespace lite {
                                    sum_##isa,                                                    \
                                    gemm_s8_##isa,                                                \
                                    quantize_u8_##isa,                                            \
+                                   quantize_static_u8_##isa,                                     \
                                    &direct_conv_##isa};
 
 LITE_DECLARE_PATH(ref)

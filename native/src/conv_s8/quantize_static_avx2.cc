@@ -1,0 +1,4 @@
+// Static uint8 quantization, avx2 path: the shared loop compiled with this file's flags.
+#include "quantize_static_impl.h"
+
+LITE_QUANTIZE_STATIC_PATH(avx2)
