@@ -62,6 +62,7 @@ type FieldSpec =
   | { kind: 'padding' }
   | { kind: 'activation' }
   | { kind: 'finite' }
+  | { kind: 'activationQuant' }
   | { kind: 'targetShape' }
   | { kind: 'axis' };
 
@@ -76,7 +77,7 @@ const convLike = (depthwise: boolean): Schema => ({
     dilation: { kind: 'pair', min: 1 },
     activation: { kind: 'activation' },
   },
-  optional: { bias: { kind: 'bias', of: depthwise ? 'depthwise' : 'conv2d' }, alpha: { kind: 'finite' } },
+  optional: { bias: { kind: 'bias', of: depthwise ? 'depthwise' : 'conv2d' }, alpha: { kind: 'finite' }, inputQuant: { kind: 'activationQuant' } },
 });
 const pool: Schema = { required: { input: { kind: 'node' }, poolSize: { kind: 'pair', min: 1 }, strides: { kind: 'pair', min: 1 }, padding: { kind: 'padding' } } };
 const unary: Schema = { required: { input: { kind: 'node' } } };
@@ -88,7 +89,7 @@ const NODE_SCHEMAS: Record<GraphNode['op'], Schema> = {
   depthwiseConv2d: convLike(true),
   dense: {
     required: { input: { kind: 'node' }, kernel: { kind: 'tensor', rank: 2 }, activation: { kind: 'activation' } },
-    optional: { bias: { kind: 'bias', of: 'dense' }, alpha: { kind: 'finite' } },
+    optional: { bias: { kind: 'bias', of: 'dense' }, alpha: { kind: 'finite' }, inputQuant: { kind: 'activationQuant' } },
   },
   activation: { required: { input: { kind: 'node' }, activation: { kind: 'activation' } }, optional: { alpha: { kind: 'finite' } } },
   prelu: { required: { input: { kind: 'node' }, alpha: { kind: 'tensor' } } },
@@ -273,6 +274,13 @@ function checkField(o: JsonObject, field: string, spec: FieldSpec, path: string,
     case 'finite':
       expectFinite(v, path);
       return;
+    case 'activationQuant': {
+      const q = expectObject(v, path, ['scale', 'zeroPoint']);
+      const scale = expectFinite(q.scale, `${path}.scale`);
+      if (!(scale > 0) || Math.fround(scale) !== scale) failAt(`${path}.scale`, `must be a positive float32, got ${scale}`);
+      expectInt(q.zeroPoint, `${path}.zeroPoint`, 0, 255);
+      return;
+    }
     case 'targetShape': {
       let unknown = 0;
       expectArray(v, path, 1, MAX_RANK).forEach((x, i) => {

@@ -88,6 +88,19 @@ export interface KMeansTensor extends TensorBase {
 /** A weight tensor in one of lite's encodings (a tagged union on `encoding`). */
 export type CompressedTensor = F32Tensor | F16Tensor | Int8Tensor | Int4Tensor | KMeansTensor;
 
+/**
+ * Static quantization of a conv/dense layer's input: the runtime quantizes its
+ * fp32 input to uint8 as `q = clamp(rne(x / scale) + zeroPoint, 0, 255)` (the
+ * range a calibration or QAT chose) before the int8 kernel. Without it an int8
+ * layer quantizes its input dynamically, per batch.
+ */
+export interface ActivationQuant {
+  /** Positive finite float32. */
+  scale: number;
+  /** Integer in 0..255. */
+  zeroPoint: number;
+}
+
 /** Fused activations the runtime applies after a conv or dense layer. */
 export type GraphActivation = 'linear' | 'relu' | 'relu6' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softmax';
 
@@ -101,9 +114,9 @@ export type Padding = 'valid' | 'same';
  */
 export type GraphNode =
   | { op: 'input'; name: string; shape: (number | null)[] }
-  | { op: 'conv2d'; name: string; input: string; kernel: string; bias?: string; strides: [number, number]; padding: Padding; dilation: [number, number]; activation: GraphActivation; alpha?: number }
-  | { op: 'depthwiseConv2d'; name: string; input: string; kernel: string; bias?: string; strides: [number, number]; padding: Padding; dilation: [number, number]; activation: GraphActivation; alpha?: number }
-  | { op: 'dense'; name: string; input: string; kernel: string; bias?: string; activation: GraphActivation; alpha?: number }
+  | { op: 'conv2d'; name: string; input: string; kernel: string; bias?: string; strides: [number, number]; padding: Padding; dilation: [number, number]; activation: GraphActivation; alpha?: number; inputQuant?: ActivationQuant }
+  | { op: 'depthwiseConv2d'; name: string; input: string; kernel: string; bias?: string; strides: [number, number]; padding: Padding; dilation: [number, number]; activation: GraphActivation; alpha?: number; inputQuant?: ActivationQuant }
+  | { op: 'dense'; name: string; input: string; kernel: string; bias?: string; activation: GraphActivation; alpha?: number; inputQuant?: ActivationQuant }
   | { op: 'activation'; name: string; input: string; activation: GraphActivation; alpha?: number }
   | { op: 'prelu'; name: string; input: string; alpha: string }
   /** y = x·scale + shift per channel (last axis): a BatchNormalization with no conv/dense to fold into. */

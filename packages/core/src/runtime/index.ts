@@ -3,6 +3,7 @@
  * graphs on the native kernels ({@link LiteModel}).
  */
 export { LiteModel, type ArrayValue } from './lite_model.js';
+export { liteAccuracy } from './accuracy.js';
 export { fromLayersModel, convertLayersModel, type ConvertedGraph } from './from_layers.js';
 export { SUPPORTED_LAYERS } from './layer_nodes.js';
 export type { OptimizeStats } from './optimize.js';

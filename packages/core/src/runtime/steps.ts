@@ -1,9 +1,11 @@
-import type { GraphNode } from '../graph/index.js';
-import { kernels, type ConvShape, type GemmOptions, type PoolShape } from '../kernels/index.js';
+import type { ActivationQuant, GraphActivation, GraphNode } from '../graph/index.js';
+import {
+  kernels, type ConvS8Options, type ConvShape, type GemmOptions, type MatmulDynamicOptions, type PoolShape,
+} from '../kernels/index.js';
 import { applyActivation, expandTrailing, isKernelActivation, prelu, scaleShift } from './activations.js';
 import { axisGeometry, sizeOf } from './geometry.js';
 import { normalizeAxis } from './shapes.js';
-import type { RuntimeWeight } from './weights.js';
+import { weightValues, type PackedIntWeight, type RuntimeWeight } from './weights.js';
 
 /** One executable step of a plan: reads and writes the plan's buffers. */
 export type Step = () => void;
@@ -57,9 +59,30 @@ export function kernelAcceptsGeometry(s: ConvShape): boolean {
     && (s.outW - 1) * s.strideW - s.padLeft < s.inW;
 }
 
-function f32(weight: RuntimeWeight): Float32Array {
-  // The only kind today; an encoding with its own kernel adds a case in each builder.
-  return weight.values;
+/**
+ * Below this many multiply-adds per output (K = fh·fw·inC) quantizing the
+ * input and the int8 GEMM cost more than the fp32 kernels save (a first conv
+ * over one channel): such layers run the fp32 kernel on the decoded weights.
+ */
+export const MIN_INT8_DEPTH = 32;
+
+/** The packed int weight when the node should run on the int8 kernels. */
+function intKernel(weight: RuntimeWeight, depth: number): PackedIntWeight | null {
+  return weight.kind === 'int' && depth >= MIN_INT8_DEPTH ? weight : null;
+}
+
+/** The activation a kernel epilogue applies, and whether the step must apply `node.activation` itself after it. */
+function epilogue(activation: GraphActivation): { fused: 'linear' | 'relu' | 'relu6'; after: boolean } {
+  return isKernelActivation(activation) ? { fused: activation, after: false } : { fused: 'linear', after: true };
+}
+
+/** Runs `run` then, where the kernel could not fuse it, the node's activation over `y`. */
+function withActivation(run: Step, after: boolean, node: { activation: GraphActivation; alpha?: number }, y: Float32Array, channels: number): Step {
+  if (!after) return run;
+  return () => {
+    run();
+    applyActivation(node.activation, y, y, channels, node.alpha);
+  };
 }
 
 function convStep(node: Extract<GraphNode, { op: 'conv2d' | 'depthwiseConv2d' }>, ctx: StepContext): Step {
@@ -68,16 +91,23 @@ function convStep(node: Extract<GraphNode, { op: 'conv2d' | 'depthwiseConv2d' }>
   const kernel = ctx.weight(node.kernel);
   const shape = convGeometry(node, ctx.shape(source.name), kernel.shape, source.padding);
   const y = ctx.value(node.name);
-  const filter = f32(kernel);
-  const bias = node.bias === undefined ? null : f32(ctx.weight(node.bias));
-  const fused = isKernelActivation(node.activation);
-  const activation = fused ? (node.activation as 'linear' | 'relu' | 'relu6') : 'linear';
-  const run = node.op === 'conv2d' ? kernels.conv2d : kernels.depthwiseConv2d;
-  if (fused) return () => run(x, filter, bias, y, shape, activation);
-  return () => {
-    run(x, filter, bias, y, shape, 'linear');
-    applyActivation(node.activation, y, y, shape.outC, node.alpha);
-  };
+  const bias = node.bias === undefined ? null : weightValues(ctx.weight(node.bias));
+  const { fused, after } = epilogue(node.activation);
+  const int = node.op === 'conv2d' ? intKernel(kernel, shape.filterH * shape.filterW * shape.inC) : null;
+  let run: Step;
+  if (int) {
+    const options: ConvS8Options = { ...inputQuantOptions(node.inputQuant), scaleB: int.scale, bias, activation: fused };
+    run = () => kernels.conv2dS8(x, int.packed, y, shape, options);
+  } else {
+    const filter = weightValues(kernel);
+    const conv = node.op === 'conv2d' ? kernels.conv2d : kernels.depthwiseConv2d;
+    run = () => conv(x, filter, bias, y, shape, fused);
+  }
+  return withActivation(run, after, node, y, shape.outC);
+}
+
+function inputQuantOptions(q: ActivationQuant | undefined): Pick<ConvS8Options, 'inputScale' | 'inputZeroPoint'> {
+  return q ? { inputScale: q.scale, inputZeroPoint: q.zeroPoint } : {};
 }
 
 function denseStep(node: Extract<GraphNode, { op: 'dense' }>, ctx: StepContext): Step {
@@ -86,17 +116,27 @@ function denseStep(node: Extract<GraphNode, { op: 'dense' }>, ctx: StepContext):
   const [k, n] = kernel.shape;
   const m = x.length / k;
   const y = ctx.value(node.name);
-  const w = f32(kernel);
-  const fused = isKernelActivation(node.activation);
-  const options: GemmOptions = {
-    bias: node.bias === undefined ? null : f32(ctx.weight(node.bias)),
-    activation: fused ? (node.activation as 'linear' | 'relu' | 'relu6') : 'linear',
-  };
-  if (fused) return () => kernels.gemm(m, n, k, x, w, y, options);
-  return () => {
-    kernels.gemm(m, n, k, x, w, y, options);
-    applyActivation(node.activation, y, y, n, node.alpha);
-  };
+  const bias = node.bias === undefined ? null : weightValues(ctx.weight(node.bias));
+  const { fused, after } = epilogue(node.activation);
+  const int = intKernel(kernel, k);
+  let run: Step;
+  if (int && node.inputQuant) {
+    // Static: a dense layer is a 1×1 convolution over m pixels.
+    const shape: ConvShape = {
+      batch: m, inH: 1, inW: 1, inC: k, outH: 1, outW: 1, outC: n, filterH: 1, filterW: 1,
+      strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
+    };
+    const options: ConvS8Options = { ...inputQuantOptions(node.inputQuant), scaleB: int.scale, bias, activation: fused };
+    run = () => kernels.conv2dS8(x, int.packed, y, shape, options);
+  } else if (int) {
+    const options: MatmulDynamicOptions = { scaleB: int.scale, bias, activation: fused };
+    run = () => kernels.matmulDynamic(m, n, k, x, int.packed, y, options);
+  } else {
+    const w = weightValues(kernel);
+    const options: GemmOptions = { bias, activation: fused };
+    run = () => kernels.gemm(m, n, k, x, w, y, options);
+  }
+  return withActivation(run, after, node, y, n);
 }
 
 function poolStep(node: Extract<GraphNode, { op: 'maxPool2d' | 'avgPool2d' | 'globalAvgPool2d' }>, ctx: StepContext): Step {
@@ -179,7 +219,7 @@ function concatStep(node: Extract<GraphNode, { op: 'concatenate' }>, ctx: StepCo
 
 function trailingWeight(ctx: StepContext, name: string, trailing: number[]): Float32Array {
   const w = ctx.weight(name);
-  return expandTrailing(f32(w), w.shape, trailing);
+  return expandTrailing(weightValues(w), w.shape, trailing);
 }
 
 /**

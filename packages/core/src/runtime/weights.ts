@@ -1,14 +1,33 @@
-import type { CompressedTensor, Encoding, LiteGraph } from '../graph/index.js';
+import type { CompressedTensor, Encoding, Int4Tensor, Int8Tensor, LiteGraph } from '../graph/index.js';
 import { decodeTensor, tensorByteSize } from '../format/index.js';
+import { kernels } from '../kernels/index.js';
 import { sizeOf } from './geometry.js';
 
+/** A weight the fp32 kernels read. */
+export interface F32Weight {
+  kind: 'f32';
+  shape: number[];
+  values: Float32Array;
+}
+
 /**
- * A weight as the executor holds it after load. Today every encoding is
- * decoded once to fp32 and runs on the fp32 kernels; an encoding that gets its
- * own kernel (int8 GEMM, sparse matmul, …) adds a variant here, and the op
- * builders in steps.ts that read weights switch on `kind` to pick that kernel.
+ * A symmetric int8/int4 weight whose output channels are its last axis (dense
+ * `[in, out]`, HWIO conv filters), packed once for the int8 GEMM as a K×N
+ * matrix (N = last axis). Kernels without an integer path read `values()`,
+ * decoded to fp32 on first use.
  */
-export type RuntimeWeight = { kind: 'f32'; shape: number[]; values: Float32Array };
+export interface PackedIntWeight {
+  kind: 'int';
+  shape: number[];
+  bits: 8 | 4;
+  packed: Uint8Array;
+  /** One float32 scale per output channel (per-tensor scales repeated). */
+  scale: Float32Array;
+  values(): Float32Array;
+}
+
+/** A weight as the executor holds it after load; op builders in steps.ts switch on `kind` to pick a kernel. */
+export type RuntimeWeight = F32Weight | PackedIntWeight;
 
 /** Turns one stored tensor into the form the executor runs. */
 export type WeightPreparer = (tensor: CompressedTensor) => RuntimeWeight;
@@ -17,7 +36,8 @@ const preparers = new Map<Encoding, WeightPreparer>();
 
 /**
  * Registers how the runtime prepares tensors of one encoding (replacing the
- * default decode-to-fp32). Later encodings call this to run on their own kernels.
+ * default: int8/int4 packed for the int8 kernels where their layout allows,
+ * everything else decoded to fp32). Later encodings call this to run on their own kernels.
  */
 export function registerRuntimeWeight(encoding: Encoding, prepare: WeightPreparer): void {
   preparers.set(encoding, prepare);
@@ -31,12 +51,46 @@ export function decodeToF32(tensor: CompressedTensor): Float32Array {
   return tensor.encoding === 'f32' ? tensor.values : decodeTensor(tensor);
 }
 
+/** The fp32 values of a runtime weight (decoding a packed one once). */
+export function weightValues(weight: RuntimeWeight): Float32Array {
+  return weight.kind === 'f32' ? weight.values : weight.values();
+}
+
+/** Whether the int8 GEMM can run this tensor: symmetric, rank ≥ 2, channels on the last axis (or per tensor). */
+function packable(tensor: Int8Tensor | Int4Tensor): boolean {
+  const { params, shape } = tensor;
+  return params.symmetric && shape.length >= 2 && (params.axis === null || params.axis === shape.length - 1)
+    && shape[shape.length - 1] > 0 && sizeOf(shape) > 0;
+}
+
+function packIntWeight(tensor: Int8Tensor | Int4Tensor): PackedIntWeight {
+  const n = tensor.shape[tensor.shape.length - 1];
+  const k = sizeOf(tensor.shape) / n;
+  const packed = tensor.encoding === 'int8'
+    ? kernels.packS8(k, n, tensor.q)
+    : kernels.packS4(k, n, tensor.packed);
+  const scale = new Float32Array(n);
+  const s = tensor.params.scale;
+  for (let j = 0; j < n; j++) scale[j] = s.length === 1 ? s[0] : s[j];
+  let decoded: Float32Array | undefined;
+  return {
+    kind: 'int', shape: [...tensor.shape], bits: tensor.params.bits, packed, scale,
+    values: () => (decoded ??= decodeTensor(tensor)),
+  };
+}
+
 /** Prepares one tensor for the executor, checking that its values fill its shape. */
 export function prepareWeight(tensor: CompressedTensor): RuntimeWeight {
   const prepare = preparers.get(tensor.encoding);
-  const weight = prepare ? prepare(tensor) : { kind: 'f32' as const, shape: [...tensor.shape], values: decodeToF32(tensor) };
-  if (weight.values.length !== sizeOf(tensor.shape)) {
-    throw new Error(`tensor '${tensor.name}': ${weight.values.length} values do not fill its shape [${tensor.shape.join(', ')}]`);
+  if (prepare) return checkFilled(tensor, prepare(tensor));
+  if ((tensor.encoding === 'int8' || tensor.encoding === 'int4') && packable(tensor)) return packIntWeight(tensor);
+  return checkFilled(tensor, { kind: 'f32', shape: [...tensor.shape], values: decodeToF32(tensor) });
+}
+
+function checkFilled(tensor: CompressedTensor, weight: RuntimeWeight): RuntimeWeight {
+  const count = weightValues(weight).length;
+  if (count !== sizeOf(tensor.shape)) {
+    throw new Error(`tensor '${tensor.name}': ${count} values do not fill its shape [${tensor.shape.join(', ')}]`);
   }
   return weight;
 }
