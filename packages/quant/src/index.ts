@@ -48,5 +48,15 @@ export {
   type ObserverOptions,
   type RangeObserver,
 } from './calibrate/index.js';
+export {
+  CentroidSgd,
+  clusterGradientSums,
+  DEFAULT_CENTROID_LEARNING_RATE,
+  finetuneCentroids,
+  type CentroidCodebook,
+  type FinetuneCentroidsOptions,
+  type FinetuneCentroidsResult,
+  type SharedKernel,
+} from './kmeans_finetune/index.js';
 export * from './qat/index.js';
 export type { QuantParams } from '@lite/core';
