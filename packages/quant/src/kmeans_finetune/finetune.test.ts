@@ -144,6 +144,7 @@ describe('finetuneCentroids', () => {
     ];
     const weights = model.getWeights().map((w) => w.dataSync().slice());
     for (const [options, message] of bad) await expect(finetuneCentroids(model, data, options), JSON.stringify(options)).rejects.toThrow(message);
+    await expect(finetuneCentroids(model, { ...data, count: 300 }, { bits: 4 })).rejects.toThrow(/dataset images hold/);
     // Nothing was changed by a rejected call.
     model.getWeights().forEach((w, i) => expect(w.dataSync()).toEqual(weights[i]));
     model.dispose();

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { train, type Dataset, type ProgressSink, type TrainHistory } from '@lite/core';
+import { checkDataset, train, type Dataset, type ProgressSink, type TrainHistory } from '@lite/core';
 import { kmeansQuantize } from '../schemes/kmeans.js';
 import { CentroidSgd, type SharedKernel } from './centroid_sgd.js';
 
@@ -118,6 +118,7 @@ function canonical(codebook: Float32Array, indices: Uint8Array): CentroidCodeboo
  */
 export async function finetuneCentroids(model: tfl.LayersModel, data: Dataset, options: FinetuneCentroidsOptions): Promise<FinetuneCentroidsResult> {
   checkOptions(options);
+  checkDataset(data);
   const kernels = chosenKernels(model, options.layers);
   const variableOf = (w: tfl.LayerVariable) => w.read() as tf.Variable;
   const variables = new Map(model.trainableWeights.map((w) => [variableOf(w).name, variableOf(w)]));
