@@ -227,8 +227,9 @@ export function inspectLite(input: Uint8Array | ArrayBuffer): LiteLayout {
  * and where (byte offset or header field path), never anything else.
  */
 export function decodeLite(input: Uint8Array | ArrayBuffer): LiteGraph {
-  const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
-  const { header, sections } = inspectLite(bytes);
+  const { header, sections } = inspectLite(input);
+  // A plain view, even of a Buffer: Buffer's slice() shares memory where codecs expect a copy.
+  const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const decoded = sections.map((s) => {
     const stored = bytes.subarray(s.offset, s.offset + s.storedLength);
     return s.flags & SECTION_HUFFMAN ? huffmanDecode(stored, s.rawLength, s.offset) : stored;

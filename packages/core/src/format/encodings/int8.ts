@@ -286,7 +286,8 @@ export const int8Codec: EncodingCodec<'int8', AffineOptions> = {
   deserialize(name, shape, meta, streams, path): Int8Tensor {
     const m = checkLayout(shape, meta, streams.map((s) => s.length), path);
     const params = deserializeParams(streams[1], m, channelCount(shape, m.axis), 8, `${path}.sections[1]`);
-    const q = new Int8Array(streams[0].slice().buffer);
+    const q = new Int8Array(streams[0].length);
+    q.set(new Int8Array(streams[0].buffer, streams[0].byteOffset, streams[0].length));
     if (m.narrowRange) {
       const i = q.indexOf(-128);
       if (i >= 0) failAt(`${path}.sections[0]`, `value ${i} has code −128, outside the narrow range −127..127`);

@@ -109,6 +109,18 @@ describe('int8 encoding', () => {
   });
 });
 
+describe('decoding from a Buffer', () => {
+  it('reads each tensor from its own section, not the Buffer\'s whole (pooled) memory', () => {
+    // A Buffer's slice() shares memory: the codes must not be read from the pool around the file.
+    const t = encodeTensor('int8', 'w', uniform(300, 4), [30, 10]).tensor;
+    const file = encodeLite(single(t), { huffman: 'off' });
+    const pool = Buffer.alloc(file.length + 512, 0x80); // −128 everywhere around the file
+    file.forEach((b, i) => (pool[256 + i] = b));
+    const back = decodeLite(pool.subarray(256, 256 + file.length)).tensors.get('w') as Int8Tensor;
+    expect(back.q).toEqual(t.q);
+  });
+});
+
 describe('int4 encoding', () => {
   it('packs two signed nibbles per byte, low nibble first, for odd and even counts', () => {
     for (const n of [0, 1, 2, 3, 7, 8, 33]) {
