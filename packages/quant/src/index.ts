@@ -59,4 +59,5 @@ export {
   type SharedKernel,
 } from './kmeans_finetune/index.js';
 export * from './qat/index.js';
+export * from './model/index.js';
 export type { QuantParams } from '@lite/core';

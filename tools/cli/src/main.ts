@@ -1,5 +1,6 @@
 import { type CommandSpec, UsageError, formatHelp } from './args.js';
 import { convertSpec, runConvert } from './commands/convert.js';
+import { quantizeSpec, runQuantize } from './commands/quantize.js';
 import { demoSpec, runDemo } from './commands/demo.js';
 import { evalSpec, runEval } from './commands/eval.js';
 import { infoSpec, runInfo } from './commands/info.js';
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, Command> = {
   train: { spec: trainSpec, run: runTrain },
   eval: { spec: evalSpec, run: runEval },
   convert: { spec: convertSpec, run: runConvert },
+  quantize: { spec: quantizeSpec, run: runQuantize },
   inspect: { spec: inspectSpec, run: runInspect },
   info: { spec: infoSpec, run: runInfo },
 };
