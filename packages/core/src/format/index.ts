@@ -17,6 +17,7 @@ export {
   type TensorOf,
 } from './codec.js';
 export { f16Codec, f32Codec, type F16Options } from './encodings/index.js';
+export { channelCount, float32AtLeast, MIN_QUANT_SCALE, quantRange, roundHalfEven } from './encodings/int8.js';
 export {
   decodeTensor,
   encodeTensor,

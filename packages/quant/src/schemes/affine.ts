@@ -29,7 +29,12 @@
  * choice for weights: the grid is symmetric about 0), asymmetric ones to full range.
  */
 import {
+  channelCount,
   encodeTensor,
+  float32AtLeast,
+  MIN_QUANT_SCALE as MIN_SCALE,
+  quantRange,
+  roundHalfEven,
   type EncodingWarning,
   type Int4Tensor,
   type Int8Tensor,
@@ -74,29 +79,9 @@ export interface Quantized<B extends QuantBits = QuantBits> {
   warnings: EncodingWarning[];
 }
 
-/** Smallest scale chosen (the smallest normal float32). */
-export const MIN_SCALE = 2 ** -126;
-
-/** Round half to even of a finite number. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x); // half towards +∞
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** The smallest float32 value ≥ `x` (x ≥ 0). */
-export function float32AtLeast(x: number): number {
-  const f = Math.fround(x);
-  if (f >= x) return f;
-  const bits = new Uint32Array(Float32Array.of(f).buffer);
-  bits[0] += 1;
-  return new Float32Array(bits.buffer)[0];
-}
-
-/** Code range of `bits`-bit integers: `[−(2^(b−1) − 1), 2^(b−1) − 1]` narrow, else `[−2^(b−1), 2^(b−1) − 1]`. */
-export function quantRange(bits: number, narrowRange: boolean): { qmin: number; qmax: number } {
-  const qmax = 2 ** (bits - 1) - 1;
-  return { qmin: narrowRange ? -qmax : -qmax - 1, qmax };
-}
+// The smallest scale (the smallest normal float32) and the rounding helpers are
+// the .lite encodings' own, so codes agree bit for bit.
+export { channelCount, float32AtLeast, MIN_SCALE, quantRange, roundHalfEven };
 
 /**
  * The first axis of the output-channel span of a weight of `layout` and `shape`:
@@ -113,14 +98,6 @@ export function channelAxis(layout: WeightLayout, shape: readonly number[]): num
     return layout === 'conv2d' ? 3 : 2;
   }
   throw new RangeError(`layout must be 'dense', 'conv2d' or 'depthwiseConv2d', not ${JSON.stringify(layout)}`);
-}
-
-/** Number of channels of the span starting at `axis` (1 for per tensor). */
-export function channelCount(shape: readonly number[], axis: number | null): number {
-  if (axis === null) return 1;
-  let c = 1;
-  for (let i = axis; i < shape.length; i++) c *= shape[i];
-  return c;
 }
 
 /** Min and max of the finite values per channel (channel of element i: i mod channels); 0 for channels with none. */
