@@ -1,38 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lite, onlyJson, requireBuiltCli } from './testing/cli.js';
 
 // These tests run the built CLI, as users do: build first (npm run build / turbo does).
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function lite(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Parses stdout that must be exactly one JSON object on one line. */
-function onlyJson(stdout: string): Record<string, unknown> {
-  const lines = stdout.split('\n').filter((l) => l.length > 0);
-  expect(lines).toHaveLength(1);
-  const value = JSON.parse(lines[0]) as unknown;
-  expect(typeof value).toBe('object');
-  return value as Record<string, unknown>;
-}
 
 /** A tiny MNIST-format IDX folder (gzipped) with `count` random digits per split. */
 async function writeTinyIdx(dir: string, count: number): Promise<void> {
@@ -52,7 +26,7 @@ async function writeTinyIdx(dir: string, count: number): Promise<void> {
 
 let tmp: string;
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (npm run build)`);
+  requireBuiltCli();
   tmp = await mkdtemp(join(tmpdir(), 'lite-cli-'));
 });
 afterAll(async () => {

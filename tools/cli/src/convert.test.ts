@@ -1,37 +1,12 @@
 import { inspectLite, loadGraphModel } from '@lite/core';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lite, liteJson, requireBuiltCli } from './testing/cli.js';
 
 // `lite convert`, `lite inspect` and `lite eval` on .lite files, through the built CLI.
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function lite(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** Runs the CLI expecting success and exactly one JSON object on stdout. */
-async function liteJson(...args: string[]): Promise<Record<string, any>> {
-  const r = await lite(...args);
-  expect(r.code, `lite ${args.join(' ')}: ${r.stderr}`).toBe(0);
-  const lines = r.stdout.split('\n').filter((l) => l.length > 0);
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]);
-}
 
 function uniform(n: number, seed: number, lo: number, hi: number): Float32Array {
   let s = seed >>> 0 || 1;
@@ -138,7 +113,7 @@ let tmp: string;
 let layersDir: string;
 let graphDir: string;
 beforeAll(async () => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the CLI first (npm run build)`);
+  requireBuiltCli();
   tmp = await mkdtemp(join(tmpdir(), 'lite-convert-'));
   layersDir = join(tmp, 'seed');
   graphDir = join(tmp, 'graph');
