@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CompressedTensor, LiteGraph } from '../graph/types.js';
-import { assembleLite, decodeLite, encodeLite, inspectLite } from './container.js';
+import { deflateRawSync } from 'node:zlib';
+import { assembleLite, decodeLite, encodeLite, inspectLite, packHeader, unpackHeader, type HeaderPayload } from './container.js';
 import { crc32 } from './crc32.js';
 import { LiteFormatError } from './errors.js';
 import { fixChecksums } from './fuzz.js';
-import { FORMAT_VERSION, MAGIC, PRE, PREAMBLE_BYTES, SEC, SECTION_ENTRY_BYTES, SECTION_HUFFMAN, readU32, readU64, writeU32, writeU64 } from './layout.js';
+import { FILE_HEADER_DEFLATED, FORMAT_VERSION, MAGIC, PRE, PREAMBLE_BYTES, SEC, SECTION_ENTRY_BYTES, SECTION_HUFFMAN, readU32, readU64, writeU32, writeU64 } from './layout.js';
 import { encodeTensor, getEncoding } from './registry.js';
 import { everyOp, huffmanFriendly, noWeights, sampleGraphs, tinyCnn, weightsOnly } from './samples.js';
 
@@ -104,8 +105,8 @@ describe('.lite reader: preamble and section table', () => {
   const good = encodeLite(huffmanFriendly());
 
   it('rejects short files and bad magic', () => {
-    rejects(new Uint8Array(0), /shorter than the 32-byte \.lite preamble/, 0);
-    rejects(good.subarray(0, 31), /shorter than the 32-byte/, 31);
+    rejects(new Uint8Array(0), /shorter than the 36-byte \.lite preamble/, 0);
+    rejects(good.subarray(0, 35), /shorter than the 36-byte/, 35);
     for (let i = 0; i < 8; i++) {
       const b = good.slice();
       b[i] ^= 0x20;
@@ -115,17 +116,19 @@ describe('.lite reader: preamble and section table', () => {
   });
 
   it('rejects unknown versions and flags', () => {
-    for (const v of [0, 2, 0xffffffff]) {
+    for (const v of [0, 1, 3, 0xffffffff]) {
       const b = good.slice();
       writeU32(b, PRE.version, v);
       fixChecksums(b);
-      const e = rejects(b, new RegExp(`unsupported \\.lite format version ${v} \\(this reader reads version 1`), PRE.version);
-      if (v > 1) expect(e.message).toMatch(/upgrade @lite\/core/);
+      const e = rejects(b, new RegExp(`unsupported \\.lite format version ${v} \\(this reader reads version 2`), PRE.version);
+      if (v > 2) expect(e.message).toMatch(/upgrade @lite\/core/);
     }
-    const b = good.slice();
-    writeU32(b, PRE.flags, 4);
-    fixChecksums(b);
-    rejects(b, /unknown file flags 0x4/, PRE.flags);
+    for (const f of [2, 4, 0x80000001]) {
+      const b = good.slice();
+      writeU32(b, PRE.flags, f);
+      fixChecksums(b);
+      rejects(b, new RegExp(`unknown file flags 0x${f.toString(16)}`), PRE.flags);
+    }
   });
 
   it('rejects bad header length and section count fields', () => {
@@ -138,13 +141,13 @@ describe('.lite reader: preamble and section table', () => {
     rejects(set(PRE.headerLength, 0xffffffff), /header length 4294967295 is over the limit/, PRE.headerLength);
     rejects(set(PRE.headerLength, good.length), /header length \d+ runs past the end of the file/, PRE.headerLength);
     const headerLength = readU32(good, PRE.headerLength);
-    rejects(set(PRE.headerLength, headerLength + 1), /section 0 starts at \d+, expected|header is not valid/);
-    rejects(set(PRE.headerLength, headerLength - 1), /not valid JSON|starts at/);
+    rejects(set(PRE.headerLength, headerLength + 1), /section 0 starts at \d+, expected|unexpected bytes after the end of the deflated header/);
+    rejects(set(PRE.headerLength, headerLength - 1), /deflated header is not a valid DEFLATE stream|starts at/);
     const count = readU32(good, PRE.sectionCount);
     rejects(set(PRE.sectionCount, 2_000_000), /section count 2000000 is over the limit/, PRE.sectionCount);
     rejects(set(PRE.sectionCount, 100_000), /needs a 3200000-byte section table, the file has only/, PRE.sectionCount);
-    rejects(set(PRE.sectionCount, count + 1), /starts at|checksum/);
-    rejects(set(PRE.sectionCount, count - 1), /starts at|belongs to no tensor|sections/);
+    rejects(set(PRE.sectionCount, count + 1), /starts at|checksum|deflated header/);
+    rejects(set(PRE.sectionCount, count - 1), /starts at|belongs to no tensor|sections|deflated header|unexpected bytes after the end of the last section/);
     rejects(set(PRE.sectionCount, 0), /unexpected bytes|header/);
   });
 
@@ -217,21 +220,24 @@ describe('.lite reader: preamble and section table', () => {
     rejects(assembleLite(new TextEncoder().encode('{"nodes": ['), sections), /header is not valid JSON/, headerStart);
     rejects(assembleLite(new TextEncoder().encode('[]'), sections), /expected an object, found an array \(at byte|at header\)/);
     const huff = sections.findIndex((s) => s.flags & SECTION_HUFFMAN);
-    const text = new TextDecoder().decode(good.subarray(headerStart, headerStart + parts.headerBytes));
+    const text = new TextDecoder().decode(unpackHeader({ stored: good.subarray(headerStart, headerStart + parts.headerBytes), jsonLength: parts.headerJsonBytes, deflated: true }));
     const broken = sections.slice();
     const stored = broken[huff].stored.slice();
     stored[0] = 0xff; // first symbol > last symbol
     broken[huff] = { ...broken[huff], stored };
-    const e = rejects(assembleLite(new TextEncoder().encode(text), broken), /Huffman stream: table range is empty/);
+    const e = rejects(assembleLite(packHeader(new TextEncoder().encode(text)), broken), /Huffman stream: table range is empty/);
     expect(e.offset).toBe(inspectLite(good).sections[huff].offset);
   });
 
   it('caps the header size before reading it', () => {
     const b = new Uint8Array(64);
     b.set(MAGIC);
-    writeU32(b, PRE.version, 1);
+    writeU32(b, PRE.version, FORMAT_VERSION);
     writeU32(b, PRE.headerLength, 64 * 1024 * 1024 + 1);
     rejects(b, /over the limit/, PRE.headerLength);
+    writeU32(b, PRE.headerLength, 8);
+    writeU32(b, PRE.headerJsonLength, 64 * 1024 * 1024 + 1);
+    rejects(b, /header JSON length 67108865 is over the limit/, PRE.headerJsonLength);
     expect(readU64(b, 0)).toBeGreaterThan(0);
   });
 
@@ -244,5 +250,80 @@ describe('.lite reader: preamble and section table', () => {
     // An ArrayBuffer works too.
     expect(decodeLite(encodeLite(g).slice().buffer).tensors.size).toBe(1);
     expect(() => decodeLite('LITE' as never)).toThrow(TypeError);
+  });
+});
+
+describe('.lite header: deflated when smaller', () => {
+  const graph = huffmanFriendly();
+  const good = encodeLite(graph);
+  const layout = inspectLite(good);
+  const sections = layout.sections.map((s) => ({ stored: good.slice(s.offset, s.offset + s.storedLength), rawLength: s.rawLength, flags: s.flags }));
+  const headerStart = entry(sections.length);
+  const json = unpackHeader({ stored: good.subarray(headerStart, headerStart + layout.headerBytes), jsonLength: layout.headerJsonBytes, deflated: true });
+  const deflated = packHeader(json);
+  const withHeader = (h: HeaderPayload) => assembleLite(h, sections);
+
+  it('encodeLite deflates a header that shrinks, records the JSON length, and round-trips', () => {
+    expect(readU32(good, PRE.flags)).toBe(FILE_HEADER_DEFLATED);
+    expect(layout.headerDeflated).toBe(true);
+    expect(layout.headerJsonBytes).toBe(json.length);
+    expect(readU32(good, PRE.headerJsonLength)).toBe(json.length);
+    expect(layout.headerBytes).toBe(deflateRawSync(json, { level: 9 }).length);
+    expect(layout.headerBytes).toBeLessThan(json.length / 2);
+    expectSameGraph(graph, decodeLite(good));
+    // The same choice every time.
+    expect(Buffer.from(encodeLite(graph)).equals(Buffer.from(good))).toBe(true);
+  });
+
+  it('stores a header raw when deflating does not make it smaller, and reads raw headers too', () => {
+    const tiny = new TextEncoder().encode('{}');
+    expect(packHeader(tiny)).toEqual({ stored: tiny, jsonLength: 2, deflated: false });
+    expect(packHeader(tiny, true).deflated).toBe(true);
+    const raw = withHeader(packHeader(json, false));
+    expect(readU32(raw, PRE.flags)).toBe(0);
+    expect(inspectLite(raw)).toMatchObject({ headerDeflated: false, headerBytes: json.length, headerJsonBytes: json.length });
+    const back = decodeLite(raw);
+    expectSameGraph(graph, back);
+    expect(Buffer.from(encodeLite(back)).equals(Buffer.from(good))).toBe(true);
+  });
+
+  it('rejects a corrupt or truncated DEFLATE stream', () => {
+    const bad = deflated.stored.slice();
+    bad[0] |= 0x06; // block type 3 (reserved)
+    rejects(withHeader({ ...deflated, stored: bad }), /deflated header is not a valid DEFLATE stream \(.*invalid block type/, headerStart);
+    rejects(withHeader({ ...deflated, stored: deflated.stored.subarray(0, deflated.stored.length - 3) }), /deflated header is not a valid DEFLATE stream \(.*unexpected end/, headerStart);
+    rejects(withHeader({ ...deflated, stored: new Uint8Array(0), jsonLength: 0 }), /deflated header is not a valid DEFLATE stream/, headerStart);
+    rejects(withHeader({ ...deflated, stored: new Uint8Array(0) }), /more than its 0 stored bytes can inflate to/, PRE.headerJsonLength);
+  });
+
+  it('rejects a wrong declared JSON length, trailing data, and a header that inflates beyond its declared length', () => {
+    rejects(withHeader({ ...deflated, jsonLength: json.length + 1 }), new RegExp(`inflates to ${json.length} bytes, the preamble declares ${json.length + 1}`), headerStart);
+    rejects(withHeader({ ...deflated, jsonLength: json.length - 1 }), new RegExp(`deflated header inflates to more than its declared ${json.length - 1} bytes`), headerStart);
+    rejects(withHeader({ ...deflated, jsonLength: 0 }), /inflates to more than its declared 0 bytes/, headerStart);
+    const trailing = Uint8Array.from([...deflated.stored, 0, 0x42]);
+    rejects(withHeader({ ...deflated, stored: trailing }), /2 unexpected bytes after the end of the deflated header/, headerStart + deflated.stored.length);
+    // A bomb: a megabyte of spaces after the JSON, declared as just the JSON.
+    const bomb = deflateRawSync(Buffer.concat([json, Buffer.alloc(1 << 20, 0x20)]), { level: 9 });
+    const t0 = performance.now();
+    rejects(withHeader({ stored: bomb, jsonLength: json.length, deflated: true }), /inflates to more than its declared/, headerStart);
+    expect(performance.now() - t0).toBeLessThan(500);
+    // A declared length beyond what DEFLATE can reach is refused before inflating.
+    rejects(withHeader({ ...deflated, jsonLength: deflated.stored.length * 1032 + 1 }), /more than its \d+ stored bytes can inflate to/, PRE.headerJsonLength);
+    // A raw header must declare its own length.
+    rejects(withHeader({ stored: json, jsonLength: json.length + 1, deflated: false }), /not deflated but its JSON length \d+ differs from its stored length/, PRE.headerJsonLength);
+    // A deflated header stored with the flag cleared is not JSON.
+    rejects(withHeader({ ...deflated, deflated: false, jsonLength: deflated.stored.length }), /header is not valid (UTF-8|JSON)/, headerStart);
+  });
+
+  it('every error is a LiteFormatError for each byte of the deflated header changed (checksums repaired)', () => {
+    for (let i = 0; i < deflated.stored.length; i++) {
+      const s = deflated.stored.slice();
+      s[i] ^= 0x5a;
+      try {
+        expectSameGraph(graph, decodeLite(withHeader({ ...deflated, stored: s })));
+      } catch (e) {
+        expect(e).toBeInstanceOf(LiteFormatError);
+      }
+    }
   });
 });

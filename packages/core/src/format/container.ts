@@ -2,15 +2,18 @@
  * Encoding and decoding whole .lite files (layout in layout.ts). The reader checks
  * every byte it relies on before it uses it, in this order: preamble (magic,
  * version, flags, counts, table checksum), section table (offsets, lengths, flags,
- * bounds), header (checksum, UTF-8, JSON, structure), tensor layouts against the
- * section lengths, padding and section checksums; only then does it decode sections.
+ * bounds), header (checksum, inflation when deflated, UTF-8, JSON, structure), tensor
+ * layouts against the section lengths, padding and section checksums; only then does
+ * it decode sections.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { CompressedTensor, GraphNode, LiteGraph } from '../graph/types.js';
 import { crc32 } from './crc32.js';
 import { LiteFormatError, failAtByte } from './errors.js';
 import { validateHeader, type LiteHeader, type TensorEntry } from './header.js';
 import { huffmanDecode, huffmanEncode } from './huffman.js';
 import {
+  FILE_HEADER_DEFLATED,
   FORMAT_VERSION,
   MAGIC,
   PRE,
@@ -41,12 +44,61 @@ export interface SectionPayload {
   flags: number;
 }
 
+/** The header as stored: its bytes, the length of its JSON, and whether the bytes are a raw DEFLATE stream. */
+export interface HeaderPayload {
+  stored: Uint8Array;
+  jsonLength: number;
+  deflated: boolean;
+}
+
+/** DEFLATE expands by at most 1032:1 (258-byte matches in 2 bits); a larger declared JSON length is a lie. */
+const MAX_INFLATE_RATIO = 1032;
+
 /**
- * Lays out a file from header JSON bytes and sections (computing offsets, padding and
+ * The stored form of header JSON bytes: raw-deflated (level 9) when `deflate` is true,
+ * raw when false, and by default (as {@link encodeLite} writes) whichever is smaller, raw on a tie.
+ */
+export function packHeader(json: Uint8Array, deflate?: boolean): HeaderPayload {
+  if (deflate === false) return { stored: json, jsonLength: json.length, deflated: false };
+  const d = deflateRawSync(json, { level: 9 });
+  const stored = new Uint8Array(d.buffer, d.byteOffset, d.length);
+  if (deflate === undefined && stored.length >= json.length) return { stored: json, jsonLength: json.length, deflated: false };
+  return { stored, jsonLength: json.length, deflated: true };
+}
+
+/**
+ * The header JSON bytes of a stored header (`at`: its offset in the file, for errors).
+ * A deflated one must inflate to exactly `jsonLength` bytes and use every stored byte;
+ * anything else is a LiteFormatError naming the header.
+ */
+export function unpackHeader(header: HeaderPayload, at = 0): Uint8Array {
+  if (!header.deflated) return header.stored;
+  const { stored, jsonLength } = header;
+  let out: Buffer;
+  let used: number;
+  try {
+    // `info` gives the engine, whose bytesWritten is the input consumed (zlib ignores what follows the final block).
+    const r = inflateRawSync(stored, { maxOutputLength: Math.max(1, jsonLength), info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    out = r.buffer;
+    used = r.engine.bytesWritten;
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    const why = e.code === 'ERR_BUFFER_TOO_LARGE' ? `inflates to more than its declared ${jsonLength} bytes` : `is not a valid DEFLATE stream (${e.message ?? String(err)})`;
+    failAtByte(at, `deflated header ${why}`);
+  }
+  if (out.length !== jsonLength) failAtByte(at, `deflated header inflates to ${out.length} bytes, the preamble declares ${jsonLength}`);
+  if (used !== stored.length) failAtByte(at + used, `${stored.length - used} unexpected bytes after the end of the deflated header`);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+/**
+ * Lays out a file from a header (JSON bytes, stored raw, or a {@link HeaderPayload}) and sections (computing offsets, padding and
  * every checksum). No validation: {@link encodeLite} validates first; the fuzzer uses
  * this to build files with deliberately bad contents.
  */
-export function assembleLite(header: Uint8Array, sections: readonly SectionPayload[], version = FORMAT_VERSION): Uint8Array {
+export function assembleLite(headerPayload: Uint8Array | HeaderPayload, sections: readonly SectionPayload[], version = FORMAT_VERSION): Uint8Array {
+  const h = headerPayload instanceof Uint8Array ? packHeader(headerPayload, false) : headerPayload;
+  const header = h.stored;
   const tableEnd = PREAMBLE_BYTES + sections.length * SECTION_ENTRY_BYTES;
   const headerEnd = tableEnd + header.length;
   let end = headerEnd;
@@ -58,8 +110,9 @@ export function assembleLite(header: Uint8Array, sections: readonly SectionPaylo
   const out = new Uint8Array(end);
   out.set(MAGIC, 0);
   writeU32(out, PRE.version, version);
-  writeU32(out, PRE.flags, 0);
+  writeU32(out, PRE.flags, h.deflated ? FILE_HEADER_DEFLATED : 0);
   writeU32(out, PRE.headerLength, header.length);
+  writeU32(out, PRE.headerJsonLength, h.jsonLength);
   writeU32(out, PRE.headerCrc, crc32(header));
   writeU32(out, PRE.sectionCount, sections.length);
   sections.forEach((s, i) => {
@@ -80,7 +133,8 @@ export function assembleLite(header: Uint8Array, sections: readonly SectionPaylo
  * Serializes a graph to the bytes of a .lite file. The graph is validated with the
  * reader's own checks first (a LiteFormatError names the bad field), so every file
  * written can be read back. The graph is not modified. Sections are Huffman-coded
- * where that makes them smaller (see {@link EncodeLiteOptions}). Non-finite numbers
+ * where that makes them smaller (see {@link EncodeLiteOptions}), and so is the header
+ * JSON deflated (the same choice every time for the same graph). Non-finite numbers
  * in the report or provenance options become `null` (JSON).
  */
 export function encodeLite(graph: LiteGraph, options: EncodeLiteOptions = {}): Uint8Array {
@@ -118,7 +172,7 @@ export function encodeLite(graph: LiteGraph, options: EncodeLiteOptions = {}): U
     const coded = huffman === 'auto' ? huffmanEncode(raw, { onlyIfSmaller: true }) : undefined;
     return coded ? { stored: coded, rawLength: raw.length, flags: SECTION_HUFFMAN } : { stored: raw, rawLength: raw.length, flags: 0 };
   });
-  return assembleLite(headerBytes, sections);
+  return assembleLite(packHeader(headerBytes), sections);
 }
 
 /** What {@link inspectLite} returns: the validated header and section table, with nothing decoded. */
@@ -126,8 +180,12 @@ export interface LiteLayout {
   version: number;
   header: LiteHeader;
   sections: SectionEntry[];
-  /** Bytes of the JSON header. */
+  /** Stored bytes of the header (deflated or not). */
   headerBytes: number;
+  /** Bytes of the header JSON (equal to headerBytes unless deflated). */
+  headerJsonBytes: number;
+  /** Whether the header is stored raw-deflated. */
+  headerDeflated: boolean;
   /** Total file size. */
   fileBytes: number;
 }
@@ -147,13 +205,18 @@ export function inspectLite(input: Uint8Array | ArrayBuffer): LiteLayout {
     failAtByte(PRE.version, `unsupported .lite format version ${version} (this reader reads version ${FORMAT_VERSION}${version > FORMAT_VERSION ? '; upgrade @lite/core' : ''})`);
   }
   const flags = readU32(bytes, PRE.flags);
-  if (flags !== 0) failAtByte(PRE.flags, `unknown file flags 0x${flags.toString(16)} (must be 0 in version ${FORMAT_VERSION})`);
+  if ((flags & ~FILE_HEADER_DEFLATED) !== 0) failAtByte(PRE.flags, `unknown file flags 0x${flags.toString(16)} (only bit 0, header deflated, is defined in version ${FORMAT_VERSION})`);
+  const deflated = (flags & FILE_HEADER_DEFLATED) !== 0;
   const headerLength = readU32(bytes, PRE.headerLength);
+  const jsonLength = readU32(bytes, PRE.headerJsonLength);
   const sectionCount = readU32(bytes, PRE.sectionCount);
   if (sectionCount > MAX_SECTIONS) failAtByte(PRE.sectionCount, `section count ${sectionCount} is over the limit of ${MAX_SECTIONS}`);
   const tableEnd = PREAMBLE_BYTES + sectionCount * SECTION_ENTRY_BYTES;
   if (tableEnd > size) failAtByte(PRE.sectionCount, `section count ${sectionCount} needs a ${tableEnd - PREAMBLE_BYTES}-byte section table, the file has only ${size - PREAMBLE_BYTES} bytes after the preamble (truncated?)`);
   if (headerLength > MAX_HEADER_BYTES) failAtByte(PRE.headerLength, `header length ${headerLength} is over the limit of ${MAX_HEADER_BYTES}`);
+  if (jsonLength > MAX_HEADER_BYTES) failAtByte(PRE.headerJsonLength, `header JSON length ${jsonLength} is over the limit of ${MAX_HEADER_BYTES}`);
+  if (!deflated && jsonLength !== headerLength) failAtByte(PRE.headerJsonLength, `header is not deflated but its JSON length ${jsonLength} differs from its stored length ${headerLength}`);
+  if (deflated && jsonLength > headerLength * MAX_INFLATE_RATIO) failAtByte(PRE.headerJsonLength, `deflated header declares ${jsonLength} JSON bytes, more than its ${headerLength} stored bytes can inflate to`);
   const headerEnd = tableEnd + headerLength;
   if (headerEnd > size) failAtByte(PRE.headerLength, `header length ${headerLength} runs past the end of the file (${size} bytes; truncated?)`);
   const tableCrc = crc32(bytes, PREAMBLE_BYTES, tableEnd, crc32(bytes, 0, PRE.tableCrc));
@@ -189,9 +252,10 @@ export function inspectLite(input: Uint8Array | ArrayBuffer): LiteLayout {
 
   // Header: checksum, UTF-8, JSON, structure.
   if (crc32(bytes, tableEnd, headerEnd) !== readU32(bytes, PRE.headerCrc)) failAtByte(PRE.headerCrc, 'header checksum mismatch (corrupt file)');
+  const json8 = unpackHeader({ stored: bytes.subarray(tableEnd, headerEnd), jsonLength, deflated }, tableEnd);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(tableEnd, headerEnd));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(json8);
   } catch {
     failAtByte(tableEnd, 'header is not valid UTF-8');
   }
@@ -217,7 +281,7 @@ export function inspectLite(input: Uint8Array | ArrayBuffer): LiteLayout {
     }
     pos = s.offset + s.storedLength;
   }
-  return { version, header, sections, headerBytes: headerLength, fileBytes: size };
+  return { version, header, sections, headerBytes: headerLength, headerJsonBytes: jsonLength, headerDeflated: deflated, fileBytes: size };
 }
 
 /**

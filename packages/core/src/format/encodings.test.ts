@@ -62,17 +62,49 @@ describe('encoding registry', () => {
   it('serialize / checkLayout / deserialize validate meta and stream lengths', () => {
     for (const enc of ['f32', 'f16'] as const) {
       const codec = getEncoding(enc);
+      const width = enc === 'f32' ? 4 : 2;
       const { tensor } = encodeTensor(enc, 't', Float32Array.of(1, 2, 3), [3]);
       const s = codec.serialize(tensor);
-      expect(s.streams.length).toBe(enc === 'f32' ? 4 : 2);
-      expect(s.streams.every((x) => x.length === 3)).toBe(true);
+      expect(s.streams.map((x) => x.length)).toEqual([3 * width]); // small: one stream
       expect(decodeTensor(codec.deserialize('t', [3], s.meta, s.streams, 'p'))).toEqual(Float32Array.of(1, 2, 3));
       expect(() => codec.checkLayout([3], { extra: 1 }, s.streams.map((x) => x.length), 'p')).toThrow(/unknown meta field \(at p\.meta\.extra\)/);
       expect(() => codec.checkLayout([3], [], s.streams.map((x) => x.length), 'p')).toThrow(/meta must be an object/);
-      expect(() => codec.checkLayout([4], {}, s.streams.map((x) => x.length), 'p')).toThrow(/needs 4 bytes in section 0, the file has 3 \(at p\.sections\[0\]\)/);
-      expect(() => codec.checkLayout([3], {}, [3], 'p')).toThrow(/needs \d section\(s\), the file lists 1/);
-      expect(() => codec.deserialize('t', [3], {}, s.streams.slice(1), 'p')).toThrow(LiteFormatError);
+      expect(() => codec.checkLayout([4], {}, s.streams.map((x) => x.length), 'p')).toThrow(new RegExp(`needs ${4 * width} bytes in section 0, the file has ${3 * width} \\(at p\\.sections\\[0\\]\\)`));
+      expect(() => codec.checkLayout([3], {}, [3, 3], 'p')).toThrow(/needs 1 section\(s\), the file lists 2/);
+      expect(() => codec.deserialize('t', [3], {}, [s.streams[0].subarray(1)], 'p')).toThrow(LiteFormatError);
+      expect(() => codec.deserialize('t', [3], {}, [], 'p')).toThrow(LiteFormatError);
     }
+  });
+
+  it('f32/f16 store tensors under 256 elements as one little-endian stream, larger ones as byte planes, and insist on it', () => {
+    for (const enc of ['f32', 'f16'] as const) {
+      const codec = getEncoding(enc);
+      const width = enc === 'f32' ? 4 : 2;
+      for (const n of [0, 1, 255, 256, 1000]) {
+        const values = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.1);
+        const { tensor } = encodeTensor(enc, 't', values, [n]);
+        const s = codec.serialize(tensor);
+        const small = n < 256;
+        expect(s.streams.map((x) => x.length)).toEqual(small ? [n * width] : new Array(width).fill(n));
+        if (small) {
+          // Exactly the little-endian values (this host is little-endian).
+          const payload = tensor.encoding === 'f32' ? tensor.values : (tensor as { bits: Uint16Array }).bits;
+          expect(Buffer.from(s.streams[0]).equals(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength))).toBe(true);
+        }
+        const back = codec.deserialize('t', [n], {}, s.streams, 'p');
+        expect(Buffer.from(decodeTensor(back).buffer).equals(Buffer.from(decodeTensor(tensor).buffer))).toBe(true);
+        // The other layout is rejected: planes for a small tensor, one stream for a big one.
+        const other = small ? new Array(width).fill(n) : [n * width];
+        const what = new RegExp(`an ${enc} tensor of ${n} elements \\(${small ? 'one little-endian stream, as it has under 256 elements' : `${width} byte planes`}\\) needs ${small ? 1 : width} section\\(s\\), the file lists ${other.length} \\(at p\\.sections\\)`);
+        expect(() => codec.checkLayout([n], {}, other, 'p')).toThrow(what);
+        if (n > 0) expect(() => codec.deserialize('t', [n], {}, other.map((l) => new Uint8Array(l)), 'p')).toThrow(LiteFormatError);
+      }
+    }
+    // Decoding copies: the tensor does not share the caller's bytes.
+    const stream = new Uint8Array(8);
+    const t = getEncoding('f32').deserialize('t', [2], {}, [stream], 'p') as { values: Float32Array };
+    stream.fill(0xff);
+    expect(Array.from(t.values)).toEqual([0, 0]);
   });
 
   it('elementCount checks ranks, dimensions and the element cap', () => {

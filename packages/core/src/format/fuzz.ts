@@ -1,13 +1,14 @@
 /**
  * The .lite fuzzer: mutates valid files (bit flips, byte sets, truncation,
- * extension, preamble and section-table fields, header JSON edits, section swaps,
- * corrupted Huffman streams with repaired checksums) and feeds them to the reader.
+ * extension, preamble and section-table fields, header JSON edits written the way
+ * encodeLite writes headers (deflated when smaller), corrupted deflated headers, section
+ * swaps, corrupted Huffman streams, all with repaired checksums) and feeds them to the reader.
  * A case fails when the reader throws anything but a located LiteFormatError, when a
  * file it accepts cannot be written back identically, or when a case is slow. Used by
  * `npm run fuzz` (scripts/fuzz-lite.mjs, on the built dist) and by a slice in `npm test`.
  */
 import { createRng, type Rng } from '../data/random.js';
-import { assembleLite, decodeLite, encodeLite, inspectLite, type SectionPayload } from './container.js';
+import { assembleLite, decodeLite, encodeLite, inspectLite, packHeader, unpackHeader, type HeaderPayload, type SectionPayload } from './container.js';
 import { crc32 } from './crc32.js';
 import { LiteFormatError } from './errors.js';
 import { FORMAT_VERSION, PRE, PREAMBLE_BYTES, SEC, SECTION_ENTRY_BYTES, SECTION_HUFFMAN, readU32, readU64, writeU32, writeU64 } from './layout.js';
@@ -18,24 +19,28 @@ export interface FuzzSeed {
   name: string;
   bytes: Uint8Array;
   headerText: string;
+  header: HeaderPayload;
   sections: SectionPayload[];
 }
 
-/** Encodes the sample graphs (with and without Huffman coding) into seeds. */
+/**
+ * Encodes the sample graphs (with and without Huffman coding) into seeds. The
+ * Huffman-off seeds also store their header raw (still a valid file), so both header
+ * forms are mutated.
+ */
 export function makeSeeds(): FuzzSeed[] {
   const seeds: FuzzSeed[] = [];
   for (const { name, graph } of sampleGraphs()) {
     for (const huffman of ['auto', 'off'] as const) {
       if (huffman === 'off' && graph.tensors.size === 0) continue;
-      const bytes = encodeLite(graph, { huffman });
-      const layout = inspectLite(bytes);
+      const encoded = encodeLite(graph, { huffman });
+      const layout = inspectLite(encoded);
       const tableEnd = PREAMBLE_BYTES + layout.sections.length * SECTION_ENTRY_BYTES;
-      seeds.push({
-        name: `${name}/${huffman}`,
-        bytes,
-        headerText: new TextDecoder().decode(bytes.subarray(tableEnd, tableEnd + layout.headerBytes)),
-        sections: layout.sections.map((s) => ({ stored: bytes.slice(s.offset, s.offset + s.storedLength), rawLength: s.rawLength, flags: s.flags })),
-      });
+      const stored = { stored: encoded.slice(tableEnd, tableEnd + layout.headerBytes), jsonLength: layout.headerJsonBytes, deflated: layout.headerDeflated };
+      const json = unpackHeader(stored);
+      const header = huffman === 'off' ? packHeader(json, false) : stored;
+      const sections = layout.sections.map((s) => ({ stored: encoded.slice(s.offset, s.offset + s.storedLength), rawLength: s.rawLength, flags: s.flags }));
+      seeds.push({ name: `${name}/${huffman}`, bytes: assembleLite(header, sections), headerText: new TextDecoder().decode(json), header, sections });
     }
   }
   return seeds;
@@ -133,7 +138,7 @@ function field(rng: Rng, b: Uint8Array): Uint8Array {
   if (b.length < PREAMBLE_BYTES) return bitflip(rng, b);
   const count = Math.min(readU32(b, PRE.sectionCount), Math.floor((b.length - PREAMBLE_BYTES) / SECTION_ENTRY_BYTES));
   if (count === 0 || rng.next() < 0.4) {
-    const at = pick(rng, [PRE.version, PRE.flags, PRE.headerLength, PRE.headerCrc, PRE.sectionCount, PRE.headerLength, PRE.sectionCount]);
+    const at = pick(rng, [PRE.version, PRE.flags, PRE.headerLength, PRE.headerJsonLength, PRE.headerCrc, PRE.sectionCount, PRE.headerLength, PRE.headerJsonLength, PRE.sectionCount]);
     writeU32(b, at, (at === PRE.version && rng.next() < 0.5 ? pick(rng, [0, FORMAT_VERSION + 1, 0xffffffff]) : interestingNumber(rng, readU32(b, at), b.length)) >>> 0);
   } else {
     const e = PREAMBLE_BYTES + rng.int(count) * SECTION_ENTRY_BYTES;
@@ -245,8 +250,32 @@ function editJson(rng: Rng, root: Record<string, unknown>): void {
   }
 }
 
+/** A file with this header JSON and these sections, the header stored as encodeLite stores it (deflated when smaller). */
 function reassemble(seed: FuzzSeed, headerText: string, sections = seed.sections): Uint8Array {
-  return assembleLite(new TextEncoder().encode(headerText), sections);
+  return assembleLite(packHeader(new TextEncoder().encode(headerText)), sections);
+}
+
+/**
+ * Corrupts the deflated form of the seed's header (deflating it first if the seed
+ * stores it raw): truncation, extra bytes, byte and bit changes, a wrong JSON
+ * length, or a cleared/set deflate flag; checksums are repaired.
+ */
+function headerData(rng: Rng, seed: FuzzSeed): Uint8Array {
+  const h = seed.header.deflated ? seed.header : packHeader(unpackHeader(seed.header), true);
+  let stored = h.stored.slice();
+  let { jsonLength, deflated } = h;
+  const what = rng.int(6);
+  if (what === 0 && stored.length > 0) stored = stored.slice(0, rng.int(stored.length));
+  else if (what === 1) {
+    const grown = new Uint8Array(stored.length + 1 + rng.int(4));
+    grown.set(stored);
+    if (rng.next() < 0.5) for (let i = stored.length; i < grown.length; i++) grown[i] = rng.int(256);
+    stored = grown;
+  } else if (what === 2) jsonLength = Math.max(0, pick(rng, [jsonLength + rng.int(9) - 4, jsonLength * 2, 0, 1, stored.length]));
+  else if (what === 3) deflated = !deflated;
+  else if (what === 4 && stored.length > 0) stored[rng.int(Math.min(stored.length, 8))] = rng.int(256); // block headers
+  else if (stored.length > 0) stored[rng.int(stored.length)] ^= 1 << rng.int(8);
+  return assembleLite({ stored, jsonLength, deflated }, seed.sections);
 }
 
 function jsonEdit(rng: Rng, seed: FuzzSeed): Uint8Array {
@@ -313,6 +342,7 @@ const MUTATORS: [name: string, weight: number, fn: (rng: Rng, seed: FuzzSeed) =>
   ['extend', 4, (rng, s) => extend(rng, s.bytes)],
   ['field', 16, (rng, s) => field(rng, s.bytes.slice())],
   ['json', 22, jsonEdit],
+  ['header', 6, headerData],
   ['swap', 4, swap],
   ['section', 8, sectionData],
 ];

@@ -3,8 +3,51 @@
  * stream of its own. The high bytes of weights (sign, exponent) are far from uniform
  * while the low bytes are nearly random; split apart, each plane gets its own Huffman
  * table and the skewed ones shrink.
+ *
+ * Small arrays (fewer than {@link PLANES_MIN_ELEMENTS} elements) are not split: they
+ * are stored as ONE stream of their little-endian elements. The layout follows from the
+ * element count alone, so a reader knows which to expect without any metadata.
  */
 
+/**
+ * Arrays with fewer elements than this are one stream, not planes: every extra stream
+ * costs a 32-byte section entry and on average 32 bytes of alignment padding, ~64 bytes
+ * a plane, more than Huffman can save on a plane this short (a few bits per byte at best,
+ * minus its code table).
+ */
+export const PLANES_MIN_ELEMENTS = 256;
+
+/** The decoded stream lengths of `n` elements of `width` bytes: `width` planes of `n` bytes, or one stream of `n·width` bytes when small. */
+export function streamLengths(n: number, width: 2 | 4): number[] {
+  return n < PLANES_MIN_ELEMENTS ? [n * width] : new Array<number>(width).fill(n);
+}
+
+/** How the elements are stored, for error messages. */
+export const streamLayout = (n: number, width: 2 | 4): string =>
+  n < PLANES_MIN_ELEMENTS ? `one little-endian stream, as it has under ${PLANES_MIN_ELEMENTS} elements` : `${width} byte planes`;
+
+/** The `width`-byte little-endian elements of `data` as streams: `width` planes, or one stream when small. */
+export function toStreams(data: Uint16Array | Uint32Array, width: 2 | 4): Uint8Array[] {
+  const n = data.length;
+  if (n >= PLANES_MIN_ELEMENTS) return toBytePlanes(data, width);
+  const out = new Uint8Array(n * width);
+  for (let i = 0; i < n; i++) for (let k = 0; k < width; k++) out[i * width + k] = data[i] >>> (8 * k);
+  return [out];
+}
+
+/** Joins streams made by {@link toStreams} (of checked lengths) into `n` elements of `width` bytes (a copy). */
+export function fromStreams(streams: readonly Uint8Array[], width: 2 | 4): Uint16Array | Uint32Array {
+  if (streams.length === width) return width === 2 ? fromBytePlanes16(streams) : fromBytePlanes32(streams);
+  const s = streams[0];
+  const n = s.length / width;
+  const out = width === 2 ? new Uint16Array(n) : new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let k = 0; k < width; k++) v |= s[i * width + k] << (8 * k);
+    out[i] = v;
+  }
+  return out;
+}
 
 /** The `width`-byte little-endian elements of `data` split into `width` planes. */
 export function toBytePlanes(data: Uint8Array | Uint16Array | Uint32Array, width: 2 | 4): Uint8Array[] {

@@ -1,13 +1,14 @@
 /**
- * `f16`: IEEE half precision, stored as 2 byte planes. Encoding rounds to nearest even
- * and warns, naming the tensor, about every value it cannot keep: finite values beyond
+ * `f16`: IEEE half precision, stored as 2 byte planes, or, below PLANES_MIN_ELEMENTS
+ * (256) elements, as one stream of little-endian uint16s (planes.ts; the shape alone
+ * says which). Encoding rounds to nearest even and warns, naming the tensor, about every value it cannot keep: finite values beyond
  * ±65504 (clamped to ±65504 by default; `overflow: 'infinity'` gives IEEE ±Infinity),
  * non-zero values that flush to zero or become subnormal, and NaN/±Infinity inputs.
  */
 import type { F16Tensor } from '../../graph/types.js';
 import { checkEmptyMeta, checkStreamLengths, checkTensorShape, elementCount, type EncodingCodec, type EncodingWarning } from '../codec.js';
 import { F16_MAX, F16_MIN_NORMAL, f16ToF32, f32ToF16, type F16Overflow } from '../half.js';
-import { fromBytePlanes16, toBytePlanes } from '../planes.js';
+import { fromStreams, streamLayout, streamLengths, toStreams } from '../planes.js';
 
 /** Options of the `f16` encoding. */
 export interface F16Options {
@@ -15,10 +16,10 @@ export interface F16Options {
   overflow?: F16Overflow;
 }
 
-function checkLayout(shape: readonly number[], meta: unknown, streamLengths: readonly number[], path: string): void {
+function checkLayout(shape: readonly number[], meta: unknown, lengths: readonly number[], path: string): void {
   const n = elementCount(shape, `${path}.shape`);
   checkEmptyMeta(meta, `${path}.meta`);
-  checkStreamLengths(streamLengths, [n, n], `${path}.sections`, 'an f16 tensor');
+  checkStreamLengths(lengths, streamLengths(n, 2), `${path}.sections`, `an f16 tensor of ${n} elements (${streamLayout(n, 2)})`);
 }
 
 const fmt = (x: number) => x.toPrecision(3);
@@ -55,11 +56,11 @@ export const f16Codec: EncodingCodec<'f16', F16Options> = {
   },
   serialize(tensor) {
     checkTensorShape(tensor.name, tensor.shape, tensor.bits.length);
-    return { meta: {}, streams: toBytePlanes(tensor.bits, 2) };
+    return { meta: {}, streams: toStreams(tensor.bits, 2) };
   },
   checkLayout,
   deserialize(name, shape, meta, streams, path): F16Tensor {
     checkLayout(shape, meta, streams.map((s) => s.length), path);
-    return { name, shape, encoding: 'f16', bits: fromBytePlanes16(streams) };
+    return { name, shape, encoding: 'f16', bits: fromStreams(streams, 2) as Uint16Array };
   },
 };
