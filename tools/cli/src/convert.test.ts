@@ -174,7 +174,7 @@ describe('lite convert (Layers models)', () => {
 
     const human = await lite('inspect', join(tmp, 'f16.lite'));
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/^model\s+.*f16\.lite \(\.lite v1, lite runtime graph\)/);
+    expect(human.stdout).toMatch(/^model\s+.*f16\.lite \(\.lite v\d+, lite runtime graph\)/);
     expect(human.stdout).toMatch(/conv1\s+conv2d\+relu\s+\[\?, 24, 24, 10\]\s+260\s+520 B\s+f16\s+144\.0k/);
     expect(human.stdout).toMatch(/provenance\n .* convert /);
   });
