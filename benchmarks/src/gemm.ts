@@ -63,16 +63,20 @@ export function gemmShapes(quick: boolean): GemmShape[] {
   ];
 }
 
-interface Peer {
+/** A GEMM peer: one child process per request (thread counts are read at load). */
+export interface Peer {
   id: string;
   label: string;
   /** Slow peers run in the first round only. */
   everyRound: boolean;
   note?: string;
+  /** Set before the run when the peer cannot run at all (e.g. an optional package is not installed). */
+  skipped?: string;
   run(req: GemmRequest): Promise<GemmReply>;
 }
 
-function nodeChild(script: string, extraArgs: string[], env: NodeJS.ProcessEnv) {
+/** A peer run as `node dist/peers/<script> <request JSON> ...extraArgs` with `env`. */
+export function nodeChild(script: string, extraArgs: string[], env: NodeJS.ProcessEnv) {
   return (req: GemmRequest) =>
     runJson<GemmReply>(process.execPath, [join(here, 'peers', script), JSON.stringify(req), ...extraArgs], env);
 }
@@ -118,23 +122,46 @@ export interface GemmOptions {
 }
 
 export async function runGemm({ quick, progress }: GemmOptions): Promise<GemmResult> {
-  const shapes = gemmShapes(quick);
   const rounds = quick ? 1 : 5;
   const protocol: Protocol = quick
     ? { samples: 3, minSampleSec: 0.05, maxTotalSec: 1 }
     : { samples: 3, minSampleSec: 0.1, maxTotalSec: 1 };
   const slowProtocol: Protocol = { samples: 3, minSampleSec: 0.1, maxTotalSec: quick ? 2 : 6 };
-  const all = peers();
-  const summaries = new Map<string, PeerSummary>(all.map((p) => [p.id, { id: p.id, label: p.label, info: {}, ...(p.note ? { note: p.note } : {}) }]));
+  const { peers: summaries, rows } = await measurePeers(gemmShapes(quick), peers(), { part: 'gemm', rounds, protocol, slowProtocol, progress });
+  return { peers: summaries, rounds, protocol, rows, headline: headline(rows) };
+}
+
+export interface MeasureOptions {
+  /** Names the part in progress lines. */
+  part: string;
+  rounds: number;
+  protocol: Protocol;
+  /** For peers that run in the first round only: rows above 2 GFLOP are timed on a 256-row slice. */
+  slowProtocol?: Protocol;
+  progress: (line: string) => void;
+}
+
+/**
+ * Times every peer on every shape, interleaved per shape: each round runs every
+ * peer on one shape before the next, so a burst of load from elsewhere lands on
+ * all peers of that shape. Rows hold the median (and best) throughput over all
+ * rounds' samples, 2mnk operations per call.
+ */
+export async function measurePeers(
+  shapes: GemmShape[],
+  all: Peer[],
+  { part, rounds, protocol, slowProtocol = protocol, progress }: MeasureOptions,
+): Promise<{ peers: PeerSummary[]; rows: GemmRow[] }> {
+  const summaries = new Map<string, PeerSummary>(
+    all.map((p) => [p.id, { id: p.id, label: p.label, info: {}, ...(p.note ? { note: p.note } : {}), ...(p.skipped ? { skipped: p.skipped } : {}) }]),
+  );
   // samples[peer][shape index] = seconds per call, over all rounds
   const samples = new Map<string, number[][]>(all.map((p) => [p.id, shapes.map(() => [])]));
   const timedRows = new Map<string, Map<number, number>>(all.map((p) => [p.id, new Map()]));
 
-  // Interleaved per shape: each round runs every peer on one shape before the
-  // next, so a burst of load from elsewhere lands on all peers of that shape.
   for (let r = 0; r < rounds; r++) {
     for (const [i, shape] of shapes.entries()) {
-      progress(`gemm round ${r + 1}/${rounds}: ${shape.label}`);
+      progress(`${part} round ${r + 1}/${rounds}: ${shape.label}`);
       for (const peer of all) {
         const summary = summaries.get(peer.id)!;
         if (summary.skipped || (!peer.everyRound && r > 0)) continue;
@@ -167,8 +194,7 @@ export async function runGemm({ quick, progress }: GemmOptions): Promise<GemmRes
     }
     return row;
   });
-
-  return { peers: [...summaries.values()], rounds, protocol, rows, headline: headline(rows) };
+  return { peers: [...summaries.values()], rows };
 }
 
 export function ratio(row: GemmRow, num: string, den: string): number | null {

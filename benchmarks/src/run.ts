@@ -1,17 +1,20 @@
 // `npm run bench` — lite's benchmark suite.
-//   node dist/run.js [--only gemm|train|runtime] [--quick] [--name NAME]
+//   node dist/run.js [--only gemm|train|runtime|int8] [--quick] [--name NAME]
 // Prints tables on stdout, progress on stderr, and writes
 // results/<NAME>.json and .md (NAME defaults to the selection, e.g. "all", "gemm-quick").
 import { cpus, loadavg, platform, release } from 'node:os';
 import { runGemm, type GemmResult } from './gemm.js';
-import { gemmTable, runtimeTable, trainTable } from './report.js';
+import { runInt8, type Int8Result } from './int8.js';
+import { gemmTable, int8GemmTable, int8LayersTables, int8RuntimeTable, runtimeTable, trainTable } from './report.js';
 import { writeResults } from './results.js';
 import { runRuntime, type RuntimeResult } from './runtime.js';
 import { toMarkdown, toText, type Table } from './table.js';
 import { runTrain, type TrainResult } from './train.js';
 
+const PARTS = ['gemm', 'train', 'runtime', 'int8'] as const;
+
 interface Args {
-  only: 'gemm' | 'train' | 'runtime' | undefined;
+  only: (typeof PARTS)[number] | undefined;
   quick: boolean;
   name: string;
 }
@@ -25,8 +28,8 @@ function parseArgs(argv: string[]): Args {
     if (a === '--quick') quick = true;
     else if (a === '--only') {
       const v = argv[++i];
-      if (v !== 'gemm' && v !== 'train' && v !== 'runtime') usage(`--only takes gemm, train or runtime, not ${v ?? 'nothing'}`);
-      only = v;
+      if (!PARTS.includes(v as (typeof PARTS)[number])) usage(`--only takes ${PARTS.join(', ')}, not ${v ?? 'nothing'}`);
+      only = v as (typeof PARTS)[number];
     } else if (a === '--name') {
       name = argv[++i];
       if (!name || !/^[\w.-]+$/.test(name)) usage('--name takes a file-name-safe word');
@@ -38,7 +41,7 @@ function parseArgs(argv: string[]): Args {
 
 function usage(error?: string): never {
   if (error) process.stderr.write(`bench: ${error}\n`);
-  process.stderr.write('usage: node dist/run.js [--only gemm|train|runtime] [--quick] [--name NAME]\n');
+  process.stderr.write('usage: node dist/run.js [--only gemm|train|runtime|int8] [--quick] [--name NAME]\n');
   process.exit(error ? 2 : 0);
 }
 
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
   let gemm: GemmResult | undefined;
   let train: TrainResult | undefined;
   let runtime: RuntimeResult | undefined;
+  let int8: Int8Result | undefined;
   const selected = (part: NonNullable<Args['only']>) => args.only === undefined || args.only === part;
 
   if (selected('gemm')) {
@@ -75,6 +79,12 @@ async function main(): Promise<void> {
     tables.push(runtimeTable(runtime));
     process.stdout.write(`\n${toText(tables.at(-1)!)}\n`);
   }
+  if (selected('int8')) {
+    int8 = await runInt8({ quick: args.quick, progress });
+    const added = [int8GemmTable(int8.gemm), int8RuntimeTable(int8.runtime), ...int8LayersTables(int8.layers)];
+    tables.push(...added);
+    for (const t of added) process.stdout.write(`\n${toText(t)}\n`);
+  }
 
   machine.load.push(loadavg()[0]!);
   const command = `node benchmarks/dist/run.js ${process.argv.slice(2).join(' ')}`.trim();
@@ -89,7 +99,7 @@ async function main(): Promise<void> {
     '',
     ...tables.flatMap((t) => [toMarkdown(t), '']),
   ].join('\n');
-  const files = writeResults(args.name, { name: args.name, date, command, machine, quick: args.quick, gemm, train, runtime }, markdown);
+  const files = writeResults(args.name, { name: args.name, date, command, machine, quick: args.quick, gemm, train, runtime, int8 }, markdown);
   progress(`wrote ${files.join(' and ')}`);
 }
 

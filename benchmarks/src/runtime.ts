@@ -23,6 +23,8 @@ export interface LatencyPeer {
   info: Record<string, string | number | boolean>;
   note?: string;
   skipped?: string;
+  /** Why the peer does not run a model (its cells stay empty), by model. */
+  notFor?: Partial<Record<LatencyModelName, string>>;
 }
 
 export interface LatencyCell {
@@ -118,20 +120,48 @@ export async function runRuntime({ quick, progress }: RuntimeOptions): Promise<R
     ? { warmup: 2, maxWarmupSec: 0.5, runs: 20, minRuns: 1, maxSec: 0.5 }
     : { warmup: 3, maxWarmupSec: 1, runs: 100, minRuns: 2, maxSec: 1.5 };
   const all = peers();
-  const cases = LATENCY_MODELS.flatMap((model) => BATCHES.map((batch) => ({ model, batch })));
+  const rows = await measureLatency(all, { part: 'runtime', rounds, protocol, reference: 'tfjs-cpu', progress, timedBatch: (peer, c) => timedBatch(peer, c.model, c.batch, quick) });
+  return { rounds, protocol: describeProtocol(rounds, protocol), peers: all, rows };
+}
+
+export interface LatencyCase {
+  model: LatencyModelName;
+  batch: number;
+}
+
+export interface LatencyOptions {
+  /** Names the part in progress lines. */
+  part: string;
+  rounds: number;
+  protocol: LatencyProtocol;
+  /** The peer whose first-sample outputs the others are compared with. */
+  reference: string;
+  progress: (line: string) => void;
+  /** Samples a peer runs per call (default: the whole batch). */
+  timedBatch?: (peer: LatencyPeer, c: LatencyCase) => number;
+  /** Which case (default: every model of LATENCY_MODELS at every batch of BATCHES). */
+  cases?: LatencyCase[];
+}
+
+/**
+ * Times every peer on every case, one child process each, rounds interleaved
+ * per case; peer.info and peer.skipped are updated as the children answer.
+ */
+export async function measureLatency(all: LatencyPeer[], o: LatencyOptions): Promise<LatencyRow[]> {
+  const cases = o.cases ?? LATENCY_MODELS.flatMap((model) => BATCHES.map((batch) => ({ model, batch })));
   // ms[peer][case] over all rounds; timed batch and first-sample outputs per peer and case
   const ms = new Map(all.map((p) => [p.id, cases.map((): number[] => [])]));
   const sliced = new Map(all.map((p) => [p.id, new Map<number, number>()]));
   const outputs = new Map(all.map((p) => [p.id, new Map<number, number[]>()]));
   const macs = new Map<number, number>();
 
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; r < o.rounds; r++) {
     for (const [i, c] of cases.entries()) {
-      progress(`runtime round ${r + 1}/${rounds}: ${MODEL_LABELS[c.model]} batch ${c.batch}`);
+      o.progress(`${o.part} round ${r + 1}/${o.rounds}: ${MODEL_LABELS[c.model]} batch ${c.batch}`);
       for (const peer of all) {
-        if (peer.skipped) continue;
-        const tb = timedBatch(peer, c.model, c.batch, quick);
-        const req: LatencyRequest = { engine: peer.engine, model: c.model, batch: c.batch, timedBatch: tb, protocol };
+        if (peer.skipped || peer.notFor?.[c.model]) continue;
+        const tb = o.timedBatch?.(peer, c) ?? c.batch;
+        const req: LatencyRequest = { engine: peer.engine, model: c.model, batch: c.batch, timedBatch: tb, protocol: o.protocol };
         const env = { ...process.env, LITE_NUM_THREADS: String(peer.threads) };
         try {
           const reply = await runJson<LatencyReply>(process.execPath, [join(here, 'peers', 'latency.js'), JSON.stringify(req)], env);
@@ -142,14 +172,14 @@ export async function runRuntime({ quick, progress }: RuntimeOptions): Promise<R
           if (reply.macsPerSample !== undefined) macs.set(i, reply.macsPerSample);
         } catch (err) {
           peer.skipped = (err as Error).message;
-          progress(`  ${peer.label} skipped: ${peer.skipped}`);
+          o.progress(`  ${peer.label} skipped: ${peer.skipped}`);
         }
       }
     }
   }
 
-  const rows: LatencyRow[] = cases.map((c, i) => {
-    const reference = outputs.get('tfjs-cpu')!.get(i);
+  return cases.map((c, i) => {
+    const reference = outputs.get(o.reference)!.get(i);
     const row: LatencyRow = { model: c.model, label: MODEL_LABELS[c.model], batch: c.batch, cells: {}, maxAbsDiff: {} };
     if (macs.has(i)) row.macsPerSample = macs.get(i)!;
     for (const p of all) {
@@ -161,12 +191,15 @@ export async function runRuntime({ quick, progress }: RuntimeOptions): Promise<R
     }
     return row;
   });
-  const p = protocol;
-  const description =
+}
+
+/** What the latency protocol does, for the tables. */
+export function describeProtocol(rounds: number, p: LatencyProtocol): string {
+  return (
     `${rounds} interleaved round(s); per round, case and engine a fresh process builds the model (the runtime: converts it, writes the .lite bytes and loads them), ` +
     `makes up to ${p.warmup} warm-up calls (at most ${p.maxWarmupSec} s of them), then times calls one by one: up to ${p.runs} within ${p.maxSec} s, at least ${p.minRuns}; ` +
-    'median and p95 (nearest rank) over every timed call of every round';
-  return { rounds, protocol: description, peers: all, rows };
+    'median and p95 (nearest rank) over every timed call of every round'
+  );
 }
 
 /** The q-quantile of xs, nearest rank. */

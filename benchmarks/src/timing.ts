@@ -16,23 +16,46 @@ export interface Protocol {
 /** Seconds per call, one entry per sample. */
 export function measure(fn: () => void, p: Protocol): number[] {
   fn(); // warm-up: first-call allocation, JIT, page faults
-  const first = timeOnce(fn);
-  const calls = Math.max(1, Math.ceil(p.minSampleSec / first));
-  const sampleSec = calls * first;
-  const samples = Math.max(1, Math.min(p.samples, Math.floor(p.maxTotalSec / sampleSec)));
+  const { calls, samples } = sampling(timeOnce(fn), p);
   const out: number[] = [];
   for (let s = 0; s < samples; s++) {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < calls; i++) fn();
-    out.push(Number(process.hrtime.bigint() - t0) / 1e9 / calls);
+    out.push(secondsSince(t0) / calls);
   }
   return out;
+}
+
+/** {@link measure} for an asynchronous operation (each call awaited before the next). */
+export async function measureAsync(fn: () => Promise<unknown>, p: Protocol): Promise<number[]> {
+  await fn();
+  let t0 = process.hrtime.bigint();
+  await fn();
+  const { calls, samples } = sampling(Math.max(1e-9, secondsSince(t0)), p);
+  const out: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    t0 = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) await fn();
+    out.push(secondsSince(t0) / calls);
+  }
+  return out;
+}
+
+/** Calls per sample and samples for an operation whose first timed call took `first` seconds. */
+function sampling(first: number, p: Protocol): { calls: number; samples: number } {
+  const calls = Math.max(1, Math.ceil(p.minSampleSec / first));
+  const sampleSec = calls * first;
+  return { calls, samples: Math.max(1, Math.min(p.samples, Math.floor(p.maxTotalSec / sampleSec))) };
+}
+
+function secondsSince(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 function timeOnce(fn: () => void): number {
   const t0 = process.hrtime.bigint();
   fn();
-  return Math.max(1e-9, Number(process.hrtime.bigint() - t0) / 1e9);
+  return Math.max(1e-9, secondsSince(t0));
 }
 
 export function median(xs: readonly number[]): number {

@@ -1,18 +1,20 @@
 // Child process: predict latency of one model at one batch size on one engine.
 //   runtime: @lite/core's LiteModel (the .lite runtime on native kernels), the model
-//            converted, written as a .lite file (fp32 or f16 weights) and loaded back;
+//            converted, written as a .lite file (fp32 or f16 weights, or int8 from
+//            @lite/quant's quantize, see ../quantized.ts) and loaded back;
 //   tfjs:    tfjs-layers `model.predict` on the `lite`, `cpu` or `wasm` backend.
 // The parent sets LITE_NUM_THREADS, which the addon reads once when it loads.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { LiteModel, encodeLite, fromLayersModel, reencodeGraph } from '@lite/core';
+import { LiteModel, encodeLite } from '@lite/core';
 import native from '@lite/native';
 import { benchInput, buildModel, type LatencyModelName } from '../models.js';
+import { runtimeGraph, type RuntimeEncoding } from '../quantized.js';
 import { readRequest } from './child.js';
 
 export type LatencyEngine =
-  | { kind: 'runtime'; encoding: 'f32' | 'f16' }
+  | { kind: 'runtime'; encoding: RuntimeEncoding }
   | { kind: 'tfjs'; backend: 'lite' | 'cpu' | 'wasm' };
 
 /**
@@ -66,9 +68,7 @@ let dispose: () => void;
 let macsPerSample: number | undefined;
 
 if (engine.kind === 'runtime') {
-  const graph = fromLayersModel(model);
-  const stored = engine.encoding === 'f32' ? graph : reencodeGraph(graph, 'f16').graph;
-  const bytes = encodeLite(stored);
+  const bytes = encodeLite(await runtimeGraph(model, req.model, engine.encoding));
   const lite = await LiteModel.load(bytes);
   model.dispose();
   Object.assign(info, { encoding: engine.encoding, fileBytes: bytes.length, isa: native.isa(), threads: native.numThreads() });
