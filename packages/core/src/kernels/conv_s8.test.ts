@@ -6,12 +6,11 @@
 // this file once per instruction-set path (LITE_ISA); on a VNNI CPU
 // int8_avx2.test.ts also runs it on the AVX2 int8 kernel (LITE_VNNI=0).
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../data/random.js';
+import { guardedOutput, rng } from '../testing/kernel_checks.js';
 import { kernelInfo, kernels, reference } from './index.js';
 import type { Activation, ConvS8Options, ConvShape } from './index.js';
 
 const info = kernelInfo();
-const rng = (seed: number): (() => number) => createRng(seed).next;
 const ACTIVATIONS: Activation[] = ['linear', 'relu', 'relu6'];
 
 interface Geometry {
@@ -49,16 +48,13 @@ function packWeights(bits: 8 | 4, k: number, n: number, rand: () => number): Uin
   return kernels.packS4(k, n, Uint8Array.from({ length: Math.ceil((k * n) / 2) }, () => Math.floor(rand() * 256)));
 }
 
-const GUARD = 24;
-
 /** Runs native and reference on one case; '' when they agree exactly and native stays inside y. */
 function check(label: string, s: ConvShape, x: Float32Array, packed: Uint8Array, options: ConvS8Options): string {
   const n = s.batch * s.outH * s.outW * s.outC;
-  const all = new Float32Array(n + 2 * GUARD).fill(7.5);
-  const got = all.subarray(GUARD, GUARD + n).fill(Number.NaN);
+  const out = guardedOutput(Float32Array, n, 7.5, Number.NaN, 24);
+  const got = out.view;
   kernels.conv2dS8(x, packed, got, s, options);
-  if (!all.subarray(0, GUARD).every((v) => v === 7.5) || !all.subarray(GUARD + n).every((v) => v === 7.5))
-    return `${label}: wrote outside y`;
+  if (!out.guardsIntact()) return `${label}: wrote outside y`;
   const want = new Float32Array(n);
   reference.conv2dS8(x, packed, want, s, options);
   for (let i = 0; i < n; i++)

@@ -5,7 +5,7 @@
 // this file once per instruction-set path (LITE_ISA); on a VNNI CPU
 // int8_avx2.test.ts also runs it on the AVX2 int8 kernel (LITE_VNNI=0).
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../data/random.js';
+import { Failures, guardedOutput, range, rng } from '../testing/kernel_checks.js';
 import native from '@lite/native';
 import { kernelInfo, kernels, reference } from './index.js';
 import { fma32 } from './reference/gemm_s8.js';
@@ -14,7 +14,6 @@ import type { Activation, GemmS8Options } from './types.js';
 const info = kernelInfo();
 
 /** Seeded uniform numbers in [0, 1) (@lite/core's mulberry32). */
-const rng = (seed: number): (() => number) => createRng(seed).next;
 
 const u8 = (n: number, rand: () => number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
 const s8 = (n: number, rand: () => number) => Int8Array.from({ length: n }, () => Math.floor(rand() * 256) - 128);
@@ -22,16 +21,10 @@ const f32 = (n: number, rand: () => number, lo: number, hi: number) => Float32Ar
 
 type Out = Int32Array | Float32Array | Uint8Array | Int8Array;
 type OutType = 'int32' | 'float32' | 'uint8' | 'int8';
-const GUARD = 40;
-
-/** An output view inside a buffer whose guard bands must survive the kernel. */
+/** An output view inside guard bands (see guardedOutput). */
 function output(type: OutType, n: number): { view: Out; guardsIntact(): boolean } {
   const make = { int32: Int32Array, float32: Float32Array, uint8: Uint8Array, int8: Int8Array }[type];
-  const all = new make(n + 2 * GUARD).fill(99);
-  return {
-    view: all.subarray(GUARD, GUARD + n),
-    guardsIntact: () => all.subarray(0, GUARD).every((v) => v === 99) && all.subarray(GUARD + n).every((v) => v === 99),
-  };
+  return guardedOutput<Out>(make as new (length: number) => Out, n, 99, 99, 40);
 }
 
 /** '' when equal element for element (float32: the same value), else the first difference. */
@@ -42,19 +35,6 @@ function diff(actual: ArrayLike<number>, expected: ArrayLike<number>): string {
   return '';
 }
 
-/** Collects failures so one expect reports the first few. */
-class Failures {
-  readonly list: string[] = [];
-  cases = 0;
-  add(message: string): void {
-    this.cases++;
-    if (message && this.list.length < 10) this.list.push(message);
-  }
-  expectNone(): void {
-    expect(this.list).toEqual([]);
-    expect(this.cases).toBeGreaterThan(0);
-  }
-}
 
 /** int4 codes for k·n weights, two per byte, all 16 codes. */
 const int4 = (count: number, rand: () => number) => u8(Math.ceil(count / 2), rand);
@@ -135,7 +115,6 @@ function checkDynamic(f: Failures, m: number, n: number, k: number, seed: number
     }
 }
 
-const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 
 // Odd sizes in each dimension, crossing the kernels' tiles (3..12 rows, 16-column
 // panels) and blocks (96 rows, 4096 k, 4096 columns).

@@ -2,14 +2,13 @@
 // odd sizes, strides/pads/dilations, bias and activations, random data. The
 // test script runs this file once per instruction-set path (LITE_ISA).
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../data/random.js';
+import { Failures, guardedOutput, range, rng } from '../testing/kernel_checks.js';
 import { kernelInfo, kernels, reference } from './index.js';
 import type { Activation, ConvShape, GemmOptions, PoolShape } from './index.js';
 
 const info = kernelInfo();
 
 /** Seeded uniform numbers in [0, 1) (@lite/core's mulberry32). */
-const rng = (seed: number): (() => number) => createRng(seed).next;
 
 /** Uniform in [-scale, scale). */
 function random(n: number, rand: () => number, scale = 1): Float32Array {
@@ -25,21 +24,8 @@ function ties(n: number, rand: () => number): Float32Array {
   return out;
 }
 
-const GUARD = 32;
-const SENTINEL = 12345.5;
-
-/**
- * An output array filled with NaN (so an element the kernel forgets stays NaN)
- * inside a buffer whose guard bands must survive (so a stray write shows).
- */
-function output(n: number): { view: Float32Array; guardsIntact(): boolean } {
-  const all = new Float32Array(n + 2 * GUARD).fill(SENTINEL);
-  const view = all.subarray(GUARD, GUARD + n).fill(Number.NaN);
-  return {
-    view,
-    guardsIntact: () => all.subarray(0, GUARD).every((v) => v === SENTINEL) && all.subarray(GUARD + n).every((v) => v === SENTINEL),
-  };
-}
+/** An output filled with NaN inside guard bands (see guardedOutput). */
+const output = (n: number) => guardedOutput(Float32Array, n, 12345.5, Number.NaN);
 
 /** '' when actual ≈ expected (error ≤ rtol·max(1, max|expected|)), else what differs. */
 function compare(actual: Float32Array, expected: Float32Array, rtol = 1e-4): string {
@@ -65,19 +51,6 @@ function check(label: string, n: number, run: (k: typeof kernels, out: Float32Ar
   return d && `${label}: ${d}`;
 }
 
-/** Collects failures so one expect reports the first few. */
-class Failures {
-  readonly list: string[] = [];
-  cases = 0;
-  add(message: string): void {
-    this.cases++;
-    if (message && this.list.length < 10) this.list.push(message);
-  }
-  expectNone(): void {
-    expect(this.list).toEqual([]);
-    expect(this.cases).toBeGreaterThan(0);
-  }
-}
 
 // ---------------------------------------------------------------- shapes
 
@@ -171,7 +144,6 @@ function checkGemm(f: Failures, m: number, n: number, k: number, options: GemmOp
   }));
 }
 
-const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 
 // ---------------------------------------------------------------- tests
 
