@@ -1,18 +1,18 @@
-import { checkDataset, IMAGE_PIXELS, IMAGE_SIDE, type Dataset } from '../data/dataset.js';
+import type { Dataset } from '../data/dataset.js';
 import type { LiteModel } from './lite_model.js';
+import { SampleBatches } from './samples.js';
 
 /**
- * Top-1 accuracy (0..1) of a single-input, single-output image classifier
- * running on the lite runtime, over `data` in batches.
+ * Top-1 accuracy (0..1) of a single-input, single-output classifier running on
+ * the lite runtime, over `data` in batches (samples shaped as the model's input).
  */
 export function liteAccuracy(model: LiteModel, data: Dataset, batchSize = 256): number {
-  checkDataset(data);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-  const pixels = IMAGE_PIXELS;
+  const batches = new SampleBatches(model, data);
   let correct = 0;
   for (let start = 0; start < data.count; start += batchSize) {
     const n = Math.min(batchSize, data.count - start);
-    const out = model.predict({ data: data.images.subarray(start * pixels, (start + n) * pixels), shape: [n, IMAGE_SIDE, IMAGE_SIDE, 1] });
+    const out = model.predict(batches.batch(start, n));
     const classes = out.data.length / n;
     for (let i = 0; i < n; i++) {
       let best = 0;

@@ -4,6 +4,7 @@
  */
 export { LiteModel, type ArrayValue } from './lite_model.js';
 export { liteAccuracy } from './accuracy.js';
+export { SampleBatches } from './samples.js';
 export { fromLayersModel, convertLayersModel, type ConvertedGraph } from './from_layers.js';
 export { SUPPORTED_LAYERS } from './layer_nodes.js';
 export type { OptimizeStats } from './optimize.js';

@@ -1,4 +1,4 @@
-import { IMAGE_PIXELS, IMAGE_SIDE, LiteModel, type ActivationQuant, type Dataset, type LiteGraph, type ProgressSink } from '@lite/core';
+import { LiteModel, SampleBatches, type ActivationQuant, type Dataset, type LiteGraph, type ProgressSink } from '@lite/core';
 import { createObserver, type CalibrationMethod } from '../calibrate/index.js';
 import { activationQuant } from './activation_params.js';
 import { quantTargets } from './targets.js';
@@ -14,7 +14,8 @@ export interface CalibrateOptions {
 }
 
 /**
- * Runs `samples` images of `data` through the fp32 graph and returns, for every
+ * Runs `samples` samples of `data` (shaped as the graph's input: MNIST images
+ * or any other) through the fp32 graph and returns, for every
  * conv and dense node, the uint8 quantization of its input that `method`
  * chooses from the values it saw.
  */
@@ -29,12 +30,12 @@ export function calibrateActivations(graph: LiteGraph, data: Dataset, options: C
   const sources = [...new Set(targets.map((t) => t.node.input))];
   const observers = new Map(sources.map((s) => [s, createObserver(method)]));
   const probe = LiteModel.fromGraph({ ...graph, outputs: sources });
+  const inputs = new SampleBatches(probe, data);
   const batches = Math.ceil(samples / batchSize);
   for (let b = 0; b < batches; b++) {
     const start = b * batchSize;
     const n = Math.min(batchSize, samples - start);
-    const input = { data: data.images.subarray(start * IMAGE_PIXELS, (start + n) * IMAGE_PIXELS), shape: [n, IMAGE_SIDE, IMAGE_SIDE, 1] };
-    const values = probe.predict([input]);
+    const values = probe.predict([inputs.batch(start, n)]);
     sources.forEach((s, i) => observers.get(s)!.observe(values[i].data));
     options.progress?.task?.({ label: 'calibrating', done: b + 1, total: batches, detail: `${start + n} samples, ${method}` });
   }

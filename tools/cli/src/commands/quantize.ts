@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LiteModel, liteAccuracy, loadTfjsLayersModel, writeLiteFile, type LiteGraph } from '@lite/core';
+import { LiteModel, fromLayersModel, liteAccuracy, loadTfjsLayersModel, writeLiteFile, type LiteGraph } from '@lite/core';
 import { CALIBRATION_METHODS, QUANTIZE_MODES, quantize, type CalibrationMethod, type QuantizeMode } from '@lite/quant';
 import { type CommandSpec, UsageError, parseArgs } from '../args.js';
 import { setupBackend } from '../backend.js';
@@ -62,19 +62,22 @@ export async function runQuantize(argv: string[], io: Io): Promise<number> {
   const train = limitSamples(split.train, flags.limit, flags.seed);
   const test = limitSamples(split.test, flags.limit, 1);
 
-  let model: LiteGraph | Awaited<ReturnType<typeof loadTfjsLayersModel>>;
+  // One conversion: quantize takes the graph (it makes its own trainable copy for QAT and fine-tuning).
+  let graph: LiteGraph;
   let inputBytes: number;
   if (source.kind === 'lite') {
     if (source.graph.graphModel) throw new Error(`${input} holds a tfjs graph model; quantize works on Layers models and their .lite graphs`);
-    model = source.graph;
+    graph = source.graph;
     inputBytes = (await stat(input)).size;
   } else {
     if (source.files.format !== 'layers-model') throw new Error(`${source.files.jsonPath} is a tfjs graph model; quantize works on Layers models`);
-    model = await loadTfjsLayersModel(source.files);
+    const layers = await loadTfjsLayersModel(source.files);
+    graph = fromLayersModel(layers);
+    layers.dispose();
     inputBytes = source.files.fileBytes;
   }
-  const before = 100 * liteAccuracy(source.kind === 'lite' ? LiteModel.fromGraph(model as LiteGraph) : LiteModel.fromLayersModel(model as never), test);
-  const result = await quantize(model, {
+  const before = 100 * liteAccuracy(LiteModel.fromGraph(graph), test);
+  const result = await quantize(graph, {
     mode,
     bits: flags.bits,
     perChannel: !flags['per-tensor'],
@@ -88,7 +91,6 @@ export async function runQuantize(argv: string[], io: Io): Promise<number> {
     seed: flags.seed,
     progress: trainingProgress(io),
   });
-  if (source.kind === 'tfjs') (model as { dispose(): void }).dispose();
   const after = 100 * liteAccuracy(result.model, test);
   await mkdir(dirname(resolve(output)), { recursive: true });
   await writeLiteFile(output, result.graph, { huffman: flags['no-huffman'] ? 'off' : 'auto' });
