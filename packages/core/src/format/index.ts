@@ -17,6 +17,23 @@ export {
   type TensorOf,
 } from './codec.js';
 export { f16Codec, f32Codec, type F16Options } from './encodings/index.js';
+export {
+  csrCodec,
+  csrColumns,
+  CSR_INDEX_FORMS,
+  fitsNm,
+  NM_GROUP_SIZES,
+  nmCodec,
+  nmColumns,
+  SPARSE_VALUE_ENCODINGS,
+  type CsrIndexForm,
+  type CsrOptions,
+  type NmOptions,
+  type SparseColumns,
+  type SparseValueEncoding,
+  type SparseValueOptions,
+} from './encodings/index.js';
+export { sparsifyGraph, zeroFraction, type SparsifiedTensor, type SparsifyOptions } from './sparsify.js';
 export { channelCount, float32AtLeast, MIN_QUANT_SCALE, quantRange, roundHalfEven } from './encodings/int8.js';
 export {
   decodeTensor,

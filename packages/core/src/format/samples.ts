@@ -200,6 +200,57 @@ export function quantized(seed = 6): LiteGraph {
   };
 }
 
+/** `values` with each entry set to 0 with probability `sparsity`. */
+function sparsified(rng: Rng, values: Float32Array, sparsity: number): Float32Array {
+  for (let i = 0; i < values.length; i++) if (rng.next() < sparsity) values[i] = 0;
+  return values;
+}
+
+/**
+ * Sparse weights: csr with every index form (bitmask, 4-bit deltas with fillers, 8-bit
+ * deltas) and value encoding (f32 in planes and as one stream, f16, int8 per channel and
+ * per tensor, kmeans), nm 2:4 and 1:4 with a partial last group, an all-zero csr tensor.
+ */
+export function sparse(seed = 7): LiteGraph {
+  const rng = createRng(seed);
+  const t = new Map<string, CompressedTensor>();
+  const add = (name: string, shape: number[], sparsity: number, encoding: 'csr' | 'nm', options: Record<string, unknown> = {}) => {
+    let v = sparsified(rng, gaussian(rng, size(shape), 0.2), sparsity);
+    if (encoding === 'nm') {
+      // Keep the first `n` of every group of `m` rows per output channel.
+      const cols = shape[shape.length - 1];
+      const m = (options.m as number) ?? 4;
+      const n = (options.n as number) ?? 2;
+      v = v.map((x, i) => (Math.floor(i / cols) % m < n ? x : 0));
+    }
+    t.set(name, encodeTensor(encoding, name, v, shape, options).tensor);
+  };
+  add('conv/k', [3, 3, 2, 4], 0.5, 'csr', { index: 'bitmask' });
+  t.set('conv/b', encodeTensor('f32', 'conv/b', gaussian(rng, 4, 0.01), [4]).tensor);
+  add('fc1/k', [16, 40], 0.95, 'csr', { index: 'delta4' });
+  add('fc1/b', [40], 0.3, 'csr', { index: 'delta8', valueEncoding: 'f16' });
+  add('fc2/k', [40, 12], 0.8, 'csr', { valueEncoding: 'int8' });
+  add('fc3/k', [12, 10], 0.7, 'csr', { valueEncoding: 'int8', perChannel: false });
+  add('fc4/k', [10, 6], 0.6, 'csr', { valueEncoding: 'kmeans', bits: 3 });
+  add('nm/k', [18, 5], 0, 'nm', { valueEncoding: 'int8' });
+  add('nm14/k', [9, 3], 0.2, 'nm', { n: 1, m: 4, valueEncoding: 'kmeans', bits: 2 });
+  add('zeros', [300], 1, 'csr');
+  return {
+    nodes: [
+      { op: 'input', name: 'x', shape: [null, 6, 6, 2] },
+      { op: 'conv2d', name: 'conv', input: 'x', kernel: 'conv/k', bias: 'conv/b', strides: [2, 2], padding: 'valid', dilation: [1, 1], activation: 'relu' },
+      { op: 'flatten', name: 'flat', input: 'conv' },
+      { op: 'dense', name: 'fc1', input: 'flat', kernel: 'fc1/k', bias: 'fc1/b', activation: 'relu' },
+      { op: 'dense', name: 'fc2', input: 'fc1', kernel: 'fc2/k', activation: 'relu' },
+      { op: 'dense', name: 'fc3', input: 'fc2', kernel: 'fc3/k', activation: 'relu' },
+      { op: 'dense', name: 'fc4', input: 'fc3', kernel: 'fc4/k', activation: 'softmax' },
+    ],
+    outputs: ['fc4'],
+    tensors: t,
+    provenance: [{ step: 'prune', options: { sparsity: 0.9 }, at: '2026-01-04T00:00:00.000Z', version: '0.1.0' }],
+  };
+}
+
 /** All sample graphs by name. */
 export function sampleGraphs(): { name: string; graph: LiteGraph }[] {
   return [
@@ -210,5 +261,6 @@ export function sampleGraphs(): { name: string; graph: LiteGraph }[] {
     { name: 'graphModel', graph: graphModelContainer() },
     { name: 'noWeights', graph: noWeights() },
     { name: 'quantized', graph: quantized() },
+    { name: 'sparse', graph: sparse() },
   ];
 }

@@ -5,7 +5,7 @@
  */
 
 /** How a tensor's values are stored. Later encodings (ternary, binary, csr, nm) join this union. */
-export type Encoding = 'f32' | 'f16' | 'int8' | 'int4' | 'kmeans';
+export type Encoding = 'f32' | 'f16' | 'int8' | 'int4' | 'kmeans' | 'csr' | 'nm';
 
 interface TensorBase {
   /** Unique within a model (tfjs weight names, e.g. "conv1/kernel"). */
@@ -85,8 +85,60 @@ export interface KMeansTensor extends TensorBase {
   packed: Uint8Array;
 }
 
+/**
+ * The stored values of a sparse tensor (`csr`, `nm`): a 1-D tensor in a value
+ * encoding holding the kept entries in storage order, optionally times a float32
+ * scale per output channel (`int8` codes with per-channel scales: the inner int8
+ * tensor then has the single scale 1).
+ */
+export interface SparseValues {
+  /** Shape `[count]`: one value per kept entry. */
+  tensor: F32Tensor | F16Tensor | Int8Tensor | KMeansTensor;
+  /** One positive float32 scale per output channel (the last axis), multiplying each value of that channel. */
+  columnScale?: Float32Array;
+}
+
+/**
+ * Sparse storage of a tensor viewed as a matrix W[K×N] (N = the last axis: output
+ * channels of dense `[in, out]` kernels and HWIO conv filters; K = the product of the
+ * other axes; rank < 2 tensors are one column). Positions run column by column:
+ * element `(k, j)` (row-major index `k·N + j`) is position `j·K + k`, so each output
+ * channel's entries are contiguous (what a sparse kernel over W's columns reads).
+ *
+ * - `bitmask`: bit `p` of `indices` (least significant bit first) is set when position `p` is kept.
+ * - `delta4` / `delta8`: `codes` codes of 4 or 8 bits (4-bit: two per byte, low nibble
+ *   first). A code `d` below the maximum `D` (15 or 255) keeps position `prev + 1 + d`
+ *   (`prev` starts at −1); the code `D` is a filler: it advances `prev` by `D` and keeps
+ *   nothing (Deep Compression's filler entry, without a stored zero value).
+ */
+export interface CsrTensor extends TensorBase {
+  encoding: 'csr';
+  index: 'bitmask' | 'delta4' | 'delta8';
+  indices: Uint8Array;
+  /** Number of index codes (delta forms; for `bitmask`, the element count). */
+  codes: number;
+  /** The kept entries' values, in position order. */
+  values: SparseValues;
+}
+
+/**
+ * N:M semi-structured sparsity of W[K×N] (as for {@link CsrTensor}): along K, per
+ * output channel, each group of `m` consecutive rows keeps exactly `n` entries (a last
+ * partial group of `r < m` rows keeps `min(n, r)`), their in-group offsets stored as
+ * `log2(m)`-bit codes (bit-packed, least significant bit first, increasing within a group).
+ */
+export interface NmTensor extends TensorBase {
+  encoding: 'nm';
+  n: number;
+  m: number;
+  /** The offsets, in storage order (channel by channel, group by group). */
+  positions: Uint8Array;
+  /** The kept entries' values, in the same order. */
+  values: SparseValues;
+}
+
 /** A weight tensor in one of lite's encodings (a tagged union on `encoding`). */
-export type CompressedTensor = F32Tensor | F16Tensor | Int8Tensor | Int4Tensor | KMeansTensor;
+export type CompressedTensor = F32Tensor | F16Tensor | Int8Tensor | Int4Tensor | KMeansTensor | CsrTensor | NmTensor;
 
 /**
  * Static quantization of a conv/dense layer's input: the runtime quantizes its
