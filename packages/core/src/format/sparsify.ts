@@ -75,7 +75,7 @@ const sameValues = (a: Float32Array, b: Float32Array): boolean => a.length === b
  * Stores the sparse weights of `graph` sparsely. Each tensor `filter` accepts whose
  * fraction of exact zeros is at least `minSparsity` is encoded as `csr` (the index form
  * that takes fewest bytes) and, when it fits the N:M pattern, as `nm`; the smallest of
- * those and its current encoding wins. Tensors already `csr`/`nm` are left alone.
+ * those and its current encoding wins (nm on a tie with csr). Tensors already `csr`/`nm` are left alone.
  * Returns a new graph (the input is not modified), what happened to each considered
  * tensor, and the value encodings' warnings (lossy `valueEncoding` only).
  */
@@ -111,7 +111,8 @@ export function sparsifyGraph(graph: LiteGraph, options: SparsifyOptions = {}): 
     let best: { tensor: CompressedTensor; warnings: EncodingWarning[] } | undefined;
     for (const c of candidates) {
       const bytes = tensorByteSize(c.tensor);
-      if (bytes >= (best ? tensorByteSize(best.tensor) : before)) continue;
+      // nm (tried last) wins a tie with csr: same bytes, a simpler kernel.
+      if (best ? bytes > tensorByteSize(best.tensor) : bytes >= before) continue;
       if (valueEncoding === 'same' && !sameValues(decodeTensor(c.tensor), dense)) continue;
       best = c;
     }
