@@ -1,4 +1,5 @@
 import type { CompressedTensor, GraphActivation, GraphNode, LiteGraph } from '../graph/index.js';
+import { decodeTensor } from '../format/registry.js';
 import { sizeOf } from './geometry.js';
 import { inferShapes, nodeInputs, nodeTensors } from './shapes.js';
 import { storedBytes } from './weights.js';
@@ -28,6 +29,8 @@ export interface LayerSummary {
   bytes: number;
   /** Multiply-accumulates per sample. */
   macs: number;
+  /** Conv/dense layers: the fraction of exact zeros in the kernel (0..1). */
+  sparsity?: number;
   tensors: TensorSummary[];
 }
 
@@ -41,6 +44,8 @@ export interface ModelSummary {
   bytes: number;
   /** Multiply-accumulates per sample over all layers. */
   macs: number;
+  /** Fraction of exact zeros over all conv/dense kernels (0 when there are none). */
+  sparsity: number;
   /** Stored bytes per encoding. */
   bytesByEncoding: Record<string, number>;
   /** What was done to the model, oldest first. */
@@ -68,9 +73,21 @@ function macsOf(node: GraphNode, out: number[], weightShape: (name: string) => n
   }
 }
 
+/** Zeros and elements of a conv/dense node's kernel (decoded), or undefined for other nodes. */
+function kernelZeros(node: GraphNode, graph: LiteGraph): { zeros: number; total: number } | undefined {
+  if (node.op !== 'conv2d' && node.op !== 'depthwiseConv2d' && node.op !== 'dense') return undefined;
+  const t = graph.tensors.get(node.kernel);
+  if (!t) return undefined;
+  const v = t.encoding === 'f32' ? t.values : decodeTensor(t);
+  let zeros = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] === 0) zeros++;
+  return { zeros, total: v.length };
+}
+
 /**
  * Summarises a graph: every node with its output shape (for one sample),
- * parameters, stored bytes per tensor and encoding, and multiply-accumulates.
+ * parameters, stored bytes per tensor and encoding, multiply-accumulates and the
+ * sparsity (fraction of exact zeros) of conv/dense kernels, per layer and overall.
  */
 export function summarizeGraph(graph: LiteGraph, byteSize: ByteSize = storedBytes): ModelSummary {
   const weightShape = (name: string): number[] => {
@@ -84,6 +101,8 @@ export function summarizeGraph(graph: LiteGraph, byteSize: ByteSize = storedByte
   const withBatch = (s: number[]): (number | null)[] => [null, ...s.slice(1)];
   const bytesByEncoding: Record<string, number> = {};
   const seen = new Set<string>();
+  let kernelTotal = 0;
+  let kernelZeroCount = 0;
   const layers = graph.nodes.map((node): LayerSummary => {
     const tensors = nodeTensors(node).map((name): TensorSummary => {
       const t = graph.tensors.get(name)!;
@@ -95,6 +114,11 @@ export function summarizeGraph(graph: LiteGraph, byteSize: ByteSize = storedByte
       bytesByEncoding[t.encoding] = (bytesByEncoding[t.encoding] ?? 0) + t.bytes;
     }
     const activation = 'activation' in node ? node.activation : undefined;
+    const kz = kernelZeros(node, graph);
+    if (kz) {
+      kernelTotal += kz.total;
+      kernelZeroCount += kz.zeros;
+    }
     return {
       name: node.name,
       op: node.op,
@@ -104,6 +128,7 @@ export function summarizeGraph(graph: LiteGraph, byteSize: ByteSize = storedByte
       params: tensors.reduce((s, t) => s + t.params, 0),
       bytes: tensors.reduce((s, t) => s + t.bytes, 0),
       macs: macsOf(node, shapes.get(node.name)!, weightShape),
+      ...(kz ? { sparsity: kz.total === 0 ? 0 : kz.zeros / kz.total } : {}),
       tensors,
     };
   });
@@ -121,6 +146,7 @@ export function summarizeGraph(graph: LiteGraph, byteSize: ByteSize = storedByte
     params,
     bytes,
     macs: layers.reduce((s, l) => s + l.macs, 0),
+    sparsity: kernelTotal === 0 ? 0 : kernelZeroCount / kernelTotal,
     bytesByEncoding,
     provenance: graph.provenance,
   };

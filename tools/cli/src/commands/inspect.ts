@@ -1,5 +1,7 @@
 import {
+  decodeTensor,
   loadGraphModel,
+  manifestEntryBytes,
   summarizeGraph,
   summarizeGraphModel,
   summarizeTfjsModel,
@@ -7,6 +9,7 @@ import {
   type LiteGraph,
   type LiteLayout,
   type Provenance,
+  type TfjsModelFiles,
   type TfjsModelSummary,
 } from '@lite/core';
 import { type CommandSpec, parseArgs } from '../args.js';
@@ -26,9 +29,10 @@ export const inspectSpec = {
     json: { type: 'boolean', description: 'print exactly one JSON object on stdout' },
   },
   notes:
-    'JSON: {path, container, format, fileBytes, params, bytes, bytesByEncoding, macs, inputs, outputs, layers, provenance[, lite]}\n' +
-    '  layers[]: {name, op, inputs, outputShape, params, bytes, macs, tensors: [{name, shape, encoding, params, bytes[, storedBytes]}]}\n' +
-    '  bytes: weight payloads in their encoding; storedBytes (.lite): on disk after Huffman coding; macs: per sample (null if unknown)',
+    'JSON: {path, container, format, fileBytes, params, bytes, bytesByEncoding, macs, sparsity, inputs, outputs, layers, provenance[, lite]}\n' +
+    '  layers[]: {name, op, inputs, outputShape, params, bytes, macs[, sparsity], tensors: [{name, shape, encoding, params, bytes[, storedBytes]}]}\n' +
+    '  bytes: weight payloads in their encoding; storedBytes (.lite): on disk after Huffman coding; macs: per sample (null if unknown)\n' +
+    '  sparsity: fraction of exact zeros in the kernels (conv/dense kernels of lite graphs; weights of rank ≥ 2 otherwise), overall and per layer that has one',
 } satisfies CommandSpec;
 
 /** One weight as `lite inspect` reports it. */
@@ -55,6 +59,8 @@ export interface Inspection {
   bytes: number;
   bytesByEncoding: Record<string, number>;
   macs: number | null;
+  /** Fraction of exact zeros over all kernels (0..1; 0 when there are none). */
+  sparsity: number;
   inputs: { name: string; shape: (number | null)[] | null; dtype?: string }[];
   outputs: { name: string; shape: (number | null)[] | null; dtype?: string }[];
   layers: {
@@ -66,6 +72,8 @@ export interface Inspection {
     params: number;
     bytes: number;
     macs: number | null;
+    /** Layers with a kernel: the fraction of exact zeros in it. */
+    sparsity?: number;
     tensors: TensorInfo[];
   }[];
   provenance: Provenance[];
@@ -81,8 +89,45 @@ function storedBytesByTensor(layout: LiteLayout): Map<string, number> {
   return new Map(layout.header.tensors.map((t) => [t.name, t.sections.reduce((s, k) => s + layout.sections[k].storedLength, 0)]));
 }
 
-function fromTfjsSummary(s: TfjsModelSummary): Pick<Inspection, 'params' | 'bytes' | 'bytesByEncoding' | 'macs' | 'inputs' | 'outputs' | 'layers' | 'provenance'> {
-  return { params: s.params, bytes: s.bytes, bytesByEncoding: s.bytesByEncoding, macs: s.macs, inputs: s.inputs, outputs: s.outputs, layers: s.layers, provenance: s.provenance };
+type SummaryPart = Pick<Inspection, 'params' | 'bytes' | 'bytesByEncoding' | 'macs' | 'sparsity' | 'inputs' | 'outputs' | 'layers' | 'provenance'>;
+
+/**
+ * Adds sparsity to a tfjs summary's layers: the fraction of exact zeros over each
+ * layer's weights of rank ≥ 2 (its kernels), `valuesOf` giving a weight's values.
+ */
+function withSparsity(s: TfjsModelSummary, valuesOf: (name: string) => ArrayLike<number> | undefined): SummaryPart {
+  let zeros = 0;
+  let total = 0;
+  const layers = s.layers.map((l) => {
+    let z = 0;
+    let n = 0;
+    for (const t of l.tensors) {
+      const v = t.shape.length >= 2 ? valuesOf(t.name) : undefined;
+      if (!v) continue;
+      for (let i = 0; i < v.length; i++) if (v[i] === 0) z++;
+      n += v.length;
+    }
+    zeros += z;
+    total += n;
+    return n > 0 ? { ...l, sparsity: z / n } : l;
+  });
+  return { params: s.params, bytes: s.bytes, bytesByEncoding: s.bytesByEncoding, macs: s.macs, sparsity: total === 0 ? 0 : zeros / total, inputs: s.inputs, outputs: s.outputs, layers, provenance: s.provenance };
+}
+
+/** Weight values of a tfjs model directory by manifest name (unquantized float32 weights only). */
+function manifestValues(files: TfjsModelFiles): (name: string) => ArrayLike<number> | undefined {
+  const where = new Map<string, { offset: number; bytes: number }>();
+  let offset = 0;
+  for (const w of files.weightSpecs) {
+    const bytes = manifestEntryBytes(w);
+    if (bytes === undefined) break; // string weights: later offsets are unknown
+    if (w.dtype === 'float32' && !w.quantization) where.set(w.name, { offset, bytes });
+    offset += bytes;
+  }
+  return (name) => {
+    const at = where.get(name);
+    return at && at.offset + at.bytes <= files.weightData.byteLength ? new Float32Array(files.weightData.slice(at.offset, at.offset + at.bytes)) : undefined;
+  };
 }
 
 async function inspectLiteGraph(graph: LiteGraph, layout: LiteLayout): Promise<Omit<Inspection, 'path' | 'container' | 'fileBytes' | 'lite'>> {
@@ -99,7 +144,10 @@ async function inspectLiteGraph(graph: LiteGraph, layout: LiteLayout): Promise<O
     const model = await loadGraphModel(graph);
     try {
       const s = await summarizeGraphModel(model, graph.graphModel.modelJson.modelTopology, tensors, graph.provenance);
-      const base = fromTfjsSummary(s);
+      const base = withSparsity(s, (name) => {
+        const t = graph.tensors.get(name);
+        return t ? decodeTensor(t) : undefined;
+      });
       return { ...base, format: 'graph-model', layers: base.layers.map((l) => ({ ...l, tensors: l.tensors.map(withStored) })) };
     } finally {
       model.dispose();
@@ -112,6 +160,7 @@ async function inspectLiteGraph(graph: LiteGraph, layout: LiteLayout): Promise<O
     bytes: s.bytes,
     bytesByEncoding: s.bytesByEncoding,
     macs: s.macs,
+    sparsity: s.sparsity,
     inputs: s.inputs,
     outputs: s.outputs,
     layers: s.layers.map((l) => ({ ...l, tensors: l.tensors.map(withStored) })),
@@ -141,8 +190,10 @@ export async function inspectModel(path: string): Promise<Inspection> {
     };
   }
   const s = await summarizeTfjsModel(source.files);
-  return { path, container: 'tfjs', format: source.files.format, fileBytes: source.files.fileBytes, ...fromTfjsSummary(s) };
+  return { path, container: 'tfjs', format: source.files.format, fileBytes: source.files.fileBytes, ...withSparsity(s, manifestValues(source.files)) };
 }
+
+const percent = (f: number): string => `${(100 * f).toFixed(1)}%`;
 
 const shapeText = (shape: (number | null)[] | null): string => (shape ? `[${shape.map((d) => (d === null || d < 0 ? '?' : d)).join(', ')}]` : '?');
 
@@ -158,6 +209,7 @@ export function printInspection(io: Io, r: Inspection): void {
   const encodings = Object.entries(r.bytesByEncoding).map(([e, b]) => `${e} ${formatBytes(b)}`).join(', ');
   out('params', `${r.params.toLocaleString('en-US')}; weights ${formatBytes(r.bytes)}${encodings ? ` (${encodings})` : ''}`);
   out('MACs', r.macs === null ? 'unknown (shapes could not be determined)' : `${formatCount(r.macs)} per sample`);
+  out('sparsity', `${percent(r.sparsity)} of kernel weights are zero`);
   out('inputs', r.inputs.map((i) => `${i.name} ${shapeText(i.shape)}`).join(', '));
   out('outputs', r.outputs.map((o) => `${o.name} ${shapeText(o.shape)}`).join(', '));
   io.out.write('\n');
@@ -169,10 +221,11 @@ export function printInspection(io: Io, r: Inspection): void {
     l.bytes > 0 ? formatBytes(l.bytes) : '',
     [...new Set(l.tensors.map((t) => t.encoding))].join('+'),
     l.macs === null ? '?' : l.macs > 0 ? formatCount(l.macs) : '',
+    l.sparsity === undefined ? '' : percent(l.sparsity),
   ]);
-  const head = ['layer', 'op', 'output shape', 'params', 'bytes', 'encoding', 'MACs'];
+  const head = ['layer', 'op', 'output shape', 'params', 'bytes', 'encoding', 'MACs', 'sparsity'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const right = new Set([3, 4, 6]);
+  const right = new Set([3, 4, 6, 7]);
   const line = (cells: string[]) => `${cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd()}\n`;
   io.out.write(line(head));
   for (const row of rows) io.out.write(line(row));
