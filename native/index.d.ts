@@ -57,10 +57,14 @@ export interface MatmulDynamicOptions {
  * `perRow: false` does.
  */
 export interface ConvS8Options {
-  /** The input's scale for static quantization: a positive finite float32. */
+  /** The input's scale for static quantization (or of a Uint8Array x): a positive finite float32. */
   inputScale?: number;
-  /** The input's zero point for static quantization, an integer in 0..255 (default 0; needs inputScale). */
+  /** The input's zero point for static quantization (or of a Uint8Array x), an integer in 0..255 (default 0; needs inputScale). */
   inputZeroPoint?: number;
+  /** A Uint8Array y's scale: y = clamp(roundHalfEven(value / outScale) + outZeroPoint, 0, 255). */
+  outScale?: number;
+  /** A Uint8Array y's zero point, 0..255 (default 0). */
+  outZeroPoint?: number;
   /** The weights' scale: one number, or one float32 per output channel (default 1). */
   scaleB?: number | Float32Array;
   /** Float bias added per output channel (length outC), after scaling. */
@@ -155,8 +159,15 @@ export interface NativeKernels {
    * y = act(fma(float(Σ (q − zp)·w), inputScale·scaleB[j], bias[j])) in float32,
    * exactly as {@link gemmS8} with a Float32Array out. A dense layer with a
    * static input scale is the 1×1 conv over [m, 1, 1, k].
+   *
+   * A Uint8Array x is taken as already quantized with options.inputScale and
+   * inputZeroPoint; a Uint8Array y receives the result requantized with
+   * options.outScale and outZeroPoint (as {@link gemmS8} with a Uint8Array out,
+   * the activation clamping in the output's steps). Both need the static input
+   * scale: a model then passes uint8 activations from layer to layer.
    */
-  conv2dS8(x: Float32Array, packedW: Uint8Array, y: Float32Array, shape: ConvShape, options?: ConvS8Options): void;
+  conv2dS8(x: Float32Array | Uint8Array, packedW: Uint8Array, y: Float32Array | Uint8Array, shape: ConvShape,
+    options?: ConvS8Options): void;
   /** The int8 kernel in use: 'ref' | 'avx2' | 'avxvnni' | 'avx512vnni' (LITE_VNNI=0 keeps 'avx2'). */
   int8Kernel(): string;
 }

@@ -269,6 +269,26 @@ describe('conv2dS8 rejects bad arguments', () => {
     rejects(conv, args({ inputScale: 1e30, scaleB: 1e30 }), RangeError, /^options\.inputScale·scaleB\[0\] overflows float32/);
   });
 
+  it('uint8 x and y: need the static input scale; outScale and outZeroPoint only with a uint8 y', () => {
+    const xq = new Uint8Array(x.length), yq = new Uint8Array(96);
+    const ok = { inputScale: 0.1, inputZeroPoint: 3, outScale: 0.5, outZeroPoint: 7, activation: 'relu' };
+    expect(() => native.conv2dS8(xq, w, yq, shape, ok)).not.toThrow();
+    expect(() => native.conv2dS8(x, w, yq, shape, ok)).not.toThrow();
+    expect(() => native.conv2dS8(xq, w, new Float32Array(96), shape, { inputScale: 0.1 })).not.toThrow();
+    badArray(conv, [xq, w, yq, shape, ok], 0, 'x', (len) => new Uint8Array(len), new Int8Array(x.length));
+    badArray(conv, [xq, w, yq, shape, ok], 2, 'y', (len) => new Uint8Array(len), new Int8Array(96));
+    rejects(conv, [xq, w, yq, shape, {}], TypeError, /^options\.inputScale is missing: a Uint8Array x/);
+    rejects(conv, [x, w, yq, shape, {}], TypeError, /^options\.inputScale is missing: a Uint8Array y/);
+    rejects(conv, [x, w, yq, shape, { inputScale: 0.1 }], TypeError, /^options\.outScale is missing/);
+    rejects(conv, args({ inputScale: 0.1, outScale: 0.5 }), RangeError, /^options\.outScale applies only to a Uint8Array y/);
+    rejects(conv, args({ inputScale: 0.1, outZeroPoint: 1 }), RangeError, /^options\.outZeroPoint applies only/);
+    for (const v of [0, Number.NaN]) rejects(conv, [x, w, yq, shape, { ...ok, outScale: v }], RangeError, /^options\.outScale must be a positive/);
+    rejects(conv, [x, w, yq, shape, { ...ok, outZeroPoint: 256 }], RangeError, /^options\.outZeroPoint must be between 0 and 255/);
+    rejects(conv, [x, w, yq, shape, { ...ok, scaleB: 1e30, outScale: 1e-30 }], RangeError, /overflows float32/);
+    const bytes = new Uint8Array(x.length + 96);
+    rejects(conv, [bytes.subarray(0, x.length), w, bytes.subarray(x.length - 1, x.length + 95), shape, ok], RangeError, /^y must not share memory/);
+  });
+
   it('non-finite x is an error, static and dynamic', () => {
     for (const bad of [Number.NaN, Infinity, -Infinity])
       for (const options of [undefined, { inputScale: 0.5, inputZeroPoint: 7 }]) {

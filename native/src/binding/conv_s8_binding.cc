@@ -13,14 +13,18 @@
 
 namespace lite::binding {
 
-// conv2dS8(x, packedW, y, shape, options?): float32 NHWC x quantized to uint8
-// (statically with options.inputScale/inputZeroPoint, else dynamically per
-// tensor), int8 conv with HWIO weights packed as a K×N matrix, float32 y.
+// conv2dS8(x, packedW, y, shape, options?): NHWC x, float32 (quantized to
+// uint8 statically with options.inputScale/inputZeroPoint, else dynamically per
+// tensor) or uint8 (already quantized with those), int8 conv with HWIO weights
+// packed as a K×N matrix, y float32 or uint8 (requantized with
+// options.outScale/outZeroPoint).
 Napi::Value Conv2dS8(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   require_args(info, 4, "conv2dS8(x, packedW, y, shape, options?)");
-  const Typed x = typed_arg(info, 0, "x", napi_float32_array, "Float32Array");
-  const Typed y = typed_arg(info, 2, "y", napi_float32_array, "Float32Array");
+  const bool x_u8 = info[0].IsTypedArray() && info[0].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array;
+  const Typed x = x_u8 ? typed(info[0]) : typed_arg(info, 0, "x", napi_float32_array, "Float32Array or Uint8Array");
+  const bool y_u8 = info[2].IsTypedArray() && info[2].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array;
+  const Typed y = y_u8 ? typed(info[2]) : typed_arg(info, 2, "y", napi_float32_array, "Float32Array or Uint8Array");
   ConvS8Args c{};
   c.shape = conv_shape(info, 3, false);
   const ConvShape& s = c.shape;
@@ -38,23 +42,36 @@ Napi::Value Conv2dS8(const Napi::CallbackInfo& info) {
   c.dynamic = !present(o, "inputScale");
   if (c.dynamic && present(o, "inputZeroPoint"))
     throw_type(env, "options.inputZeroPoint needs options.inputScale (without both, x is quantized dynamically)");
+  if (c.dynamic && (x_u8 || y_u8))
+    throw_type(env, std::string("options.inputScale is missing: a Uint8Array ") + (x_u8 ? "x" : "y") +
+                        " needs the input's static quantization (options.inputScale, inputZeroPoint)");
   if (!c.dynamic) {
     c.input_scale = scale_value(env, o.Get("inputScale"), "options.inputScale");
     c.zero_point = present(o, "inputZeroPoint") ? int_in(env, o.Get("inputZeroPoint"), "options.inputZeroPoint", 0, 255) : 0;
   }
-  c.act = activation(env, o.Get("activation"), "options.activation");
+  if (!y_u8)
+    for (const char* key : {"outScale", "outZeroPoint"})
+      if (present(o, key)) throw_range(env, std::string("options.") + key + " applies only to a Uint8Array y");
+  if (y_u8 && !present(o, "outScale"))
+    throw_type(env, "options.outScale is missing (a Uint8Array y is requantized with it)");
+  const Activation act = activation(env, o.Get("activation"), "options.activation");
   Columns cols = columns(env, o, s.out_c, c.w.panels * s8::kPanel, "outC");
-  if (!c.dynamic)
-    for (int64_t j = 0; j < s.out_c; ++j)
-      if (!std::isfinite(c.input_scale * cols.scale[j]))
-        throw_range(env, "options.inputScale·scaleB[" + std::to_string(j) + "] overflows float32");
+  s8::GemmArgs folded{};
+  folded.output = y_u8 ? s8::Output::Uint8 : s8::Output::Float32;
+  // Dynamic: the scale is known only at run time (float32 y only).
+  c.row_scale = fold_epilogue(env, o, act, c.dynamic ? 1.f : c.input_scale, s.out_c, "options.inputScale", &cols, &folded);
+  c.lo = folded.lo;
+  c.hi = folded.hi;
+  c.out_zero_point = folded.out_zero_point;
+  c.output = folded.output;
 
-  c.x = static_cast<const float*>(x.data);
+  c.x = x_u8 ? nullptr : static_cast<const float*>(x.data);
+  c.xq = x_u8 ? static_cast<const uint8_t*>(x.data) : nullptr;
   c.colsum = reinterpret_cast<const int32_t*>(static_cast<const uint8_t*>(packed.data) + c.w.colsum_offset());
   c.panels = static_cast<const uint8_t*>(packed.data) + c.w.data_offset();
   c.col_scale = cols.scale.data();
   c.col_bias = cols.bias.data();
-  c.y = static_cast<float*>(y.data);
+  c.y = y.data;
   bool finite;
   try {
     finite = conv2d_s8_forward(c);

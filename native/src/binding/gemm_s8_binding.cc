@@ -88,38 +88,10 @@ Napi::Value GemmS8(const Napi::CallbackInfo& info) {
   }
   const float scale_a = present(o, "scaleA") ? scale_value(env, o.Get("scaleA"), "options.scaleA") : 1.f;
   const Activation act = activation(env, o.Get("activation"), "options.activation");
-  const int64_t padded = g.b.panels * s8::kPanel;
-  Columns c = columns(env, o, g.n, padded);
-  float row_scale = scale_a;
-  g.lo = -INFINITY;
-  g.hi = INFINITY;
-  if (act != Activation::Linear) g.lo = 0.f;
-  if (act == Activation::Relu6) g.hi = 6.f;
-  if (bytes_out) {
-    // Fold the output scale into the columns: y = x·(sA·sB/sOut) + bias/sOut, in
-    // output steps, clamped to the output's range less its zero point.
-    const float out_scale = scale_value(env, o.Get("outScale"), "options.outScale");
-    const bool u8 = g.output == s8::Output::Uint8;
-    const int32_t qmin = u8 ? 0 : -128, qmax = u8 ? 255 : 127;
-    g.out_zero_point = present(o, "outZeroPoint") ? int_in(env, o.Get("outZeroPoint"), "options.outZeroPoint", qmin, qmax) : 0;
-    for (int64_t j = 0; j < g.n; ++j) {
-      c.scale[j] = static_cast<float>(static_cast<double>(scale_a) * c.scale[j] / out_scale);
-      c.bias[j] = static_cast<float>(static_cast<double>(c.bias[j]) / out_scale);
-      if (!std::isfinite(c.scale[j]) || !std::isfinite(c.bias[j]))
-        throw_range(env, "options.scaleA·scaleB[" + std::to_string(j) + "]/outScale or bias[" + std::to_string(j) +
-                             "]/outScale overflows float32");
-    }
-    row_scale = 1.f;
-    g.lo = static_cast<float>(qmin - g.out_zero_point);
-    g.hi = static_cast<float>(qmax - g.out_zero_point);
-    if (act != Activation::Linear) g.lo = std::max(g.lo, 0.f);
-    if (act == Activation::Relu6) g.hi = std::min<float>(g.hi, static_cast<float>(std::nearbyint(6.0 / out_scale)));
-  } else if (g.output == s8::Output::Float32) {
-    for (int64_t j = 0; j < g.n; ++j)
-      if (!std::isfinite(scale_a * c.scale[j]))
-        throw_range(env, "options.scaleA·scaleB[" + std::to_string(j) + "] overflows float32");
-  }
+  Columns c = columns(env, o, g.n, g.b.panels * s8::kPanel);
+  float row_scale = fold_epilogue(env, o, act, scale_a, g.n, "options.scaleA", &c, &g);
   g.a = static_cast<const uint8_t*>(a.data);
+  g.lda = g.k;
   g.colsum = reinterpret_cast<const int32_t*>(static_cast<const uint8_t*>(packed.data) + g.b.colsum_offset());
   g.panels = static_cast<const uint8_t*>(packed.data) + g.b.data_offset();
   g.a_zero_point = &zp;
@@ -167,6 +139,7 @@ Napi::Value MatmulDynamic(const Napi::CallbackInfo& info) {
     if (!kernels().quantize_u8(qa)) throw_range(env, "a must be finite (it holds NaN or ±Infinity)");
   }
   g.a = q.get();
+  g.lda = g.k;
   g.colsum = reinterpret_cast<const int32_t*>(static_cast<const uint8_t*>(packed.data) + g.b.colsum_offset());
   g.panels = static_cast<const uint8_t*>(packed.data) + g.b.data_offset();
   g.a_zero_point = zp.data();

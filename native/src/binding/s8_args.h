@@ -150,6 +150,41 @@ inline Columns columns(const Napi::Env& env, const Napi::Object& o, int64_t n, i
   return c;
 }
 
+// The epilogue's clamps and output conversion for g.output: an activation's
+// bounds and, for 8-bit outputs, options.outScale/outZeroPoint folded into the
+// columns (y = x·(sA·sB/sOut) + bias/sOut, in output steps, clamped to the
+// output's range less its zero point). Returns the row scale the GEMM applies:
+// scale_a, or 1 once folded. `a_name` names scale_a in messages.
+inline float fold_epilogue(const Napi::Env& env, const Napi::Object& o, Activation act, float scale_a, int64_t n,
+                           const char* a_name, Columns* c, s8::GemmArgs* g) {
+  g->lo = act == Activation::Linear ? -INFINITY : 0.f;
+  g->hi = act == Activation::Relu6 ? 6.f : INFINITY;
+  const std::string a(a_name);
+  if (g->output == s8::Output::Float32) {
+    for (int64_t j = 0; j < n; ++j)
+      if (!std::isfinite(scale_a * c->scale[j]))
+        throw_range(env, a + "·scaleB[" + std::to_string(j) + "] overflows float32");
+    return scale_a;
+  }
+  if (g->output == s8::Output::Int32) return scale_a;
+  const float out_scale = scale_value(env, o.Get("outScale"), "options.outScale");
+  const bool u8 = g->output == s8::Output::Uint8;
+  const int32_t qmin = u8 ? 0 : -128, qmax = u8 ? 255 : 127;
+  g->out_zero_point = present(o, "outZeroPoint") ? int_in(env, o.Get("outZeroPoint"), "options.outZeroPoint", qmin, qmax) : 0;
+  for (int64_t j = 0; j < n; ++j) {
+    c->scale[j] = static_cast<float>(static_cast<double>(scale_a) * c->scale[j] / out_scale);
+    c->bias[j] = static_cast<float>(static_cast<double>(c->bias[j]) / out_scale);
+    if (!std::isfinite(c->scale[j]) || !std::isfinite(c->bias[j]))
+      throw_range(env, a + "·scaleB[" + std::to_string(j) + "]/outScale or bias[" + std::to_string(j) +
+                           "]/outScale overflows float32");
+  }
+  g->lo = static_cast<float>(qmin - g->out_zero_point);
+  g->hi = static_cast<float>(qmax - g->out_zero_point);
+  if (act != Activation::Linear) g->lo = std::max(g->lo, 0.f);
+  if (act == Activation::Relu6) g->hi = std::min<float>(g->hi, static_cast<float>(std::nearbyint(6.0 / out_scale)));
+  return 1.f;
+}
+
 inline Napi::Object options_arg(const Napi::CallbackInfo& info, size_t index) {
   if (info.Length() <= index || info[index].IsUndefined()) return Napi::Object::New(info.Env());
   return object_arg(info, index, "options");

@@ -131,22 +131,47 @@ inline bool row_is_run(const ConvShape& s, const Pixel& p) {
   return s.dilation_w == 1 && x_c0 >= 0 && x_c0 + s.filter_w <= s.in_w;
 }
 
-// cols rows for pixels [m0, m1); taps in the padding hold `pad`.
+// How many pixels from p on (at most `limit`, all in p's output row) have every
+// filter row as one run: their windows lie inside the columns.
+inline int64_t run_pixels(const ConvShape& s, const Pixel& p, int64_t limit) {
+  if (!row_is_run(s, p)) return 0;
+  const int64_t last = (s.in_w - s.filter_w + s.pad_left) / s.stride_w;  // the last such column
+  return std::min({limit, last - p.y_c + 1, s.out_w - p.y_c});
+}
+
+// cols rows for `count` pixels of one output row from p on, all of whose filter
+// rows are runs: filter row by filter row, so each pixel's run is the previous
+// one's moved by stride·inC (no per-pixel address arithmetic; these are most of
+// an im2col).
 template <class T>
-void im2col_serial(const ConvShape& s, const T* x, int64_t m0, int64_t m1, T* cols, T pad) {
-  const int64_t k = filter_k(s), run = s.filter_w * s.in_c;
+void im2col_row_runs(const ConvShape& s, const T* x, const Pixel& p, int64_t count, T* dst, T pad, int64_t ld) {
+  const int64_t run = s.filter_w * s.in_c, step = s.stride_w * s.in_c;
+  const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
+  for (int64_t w_r = 0; w_r < s.filter_h; ++w_r, dst += run) {
+    const int64_t x_r = p.y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
+    if (x_r < 0 || x_r >= s.in_h) {
+      for (int64_t j = 0; j < count; ++j) std::fill_n(dst + j * ld, run, pad);
+      continue;
+    }
+    const T* src = x + ((p.b * s.in_h + x_r) * s.in_w + x_c0) * s.in_c;
+    for (int64_t j = 0; j < count; ++j) copy_run(dst + j * ld, src + j * step, run);
+  }
+}
+
+// cols rows (ld apart, ld ≥ k; elements past k are 0) for pixels [m0, m1);
+// taps in the padding hold `pad`.
+template <class T>
+void im2col_serial(const ConvShape& s, const T* x, int64_t m0, int64_t m1, T* cols, T pad, int64_t ld) {
+  const int64_t k = filter_k(s);
+  if (ld > k)
+    for (int64_t m = m0; m < m1; ++m) std::fill(cols + (m - m0) * ld + k, cols + (m - m0 + 1) * ld, T{0});
   Pixel p(s, m0);
-  for (int64_t m = m0; m < m1; ++m, p.next(s)) {
-    T* dst = cols + (m - m0) * k;
-    if (row_is_run(s, p)) {
-      const int64_t x_c0 = p.y_c * s.stride_w - s.pad_left;
-      for (int64_t w_r = 0; w_r < s.filter_h; ++w_r, dst += run) {
-        const int64_t x_r = p.y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
-        if (x_r < 0 || x_r >= s.in_h)
-          std::fill_n(dst, run, pad);
-        else
-          copy_run(dst, x + ((p.b * s.in_h + x_r) * s.in_w + x_c0) * s.in_c, run);
-      }
+  for (int64_t m = m0; m < m1;) {
+    T* dst = cols + (m - m0) * ld;
+    if (const int64_t count = run_pixels(s, p, m1 - m)) {
+      im2col_row_runs(s, x, p, count, dst, pad, ld);
+      m += count;
+      for (int64_t j = 0; j < count; ++j) p.next(s);
       continue;
     }
     for_each_tap(s, p, [&](int64_t t, int64_t at) {
@@ -155,14 +180,17 @@ void im2col_serial(const ConvShape& s, const T* x, int64_t m0, int64_t m1, T* co
       else
         copy_run(dst + t * s.in_c, x + at * s.in_c, s.in_c);
     });
+    ++m;
+    p.next(s);
   }
 }
 
-// im2col, split over the pool (serial when already inside a part).
+// im2col, split over the pool (serial when already inside a part). Rows are
+// ld elements apart (default k).
 template <class T>
-void im2col(const ConvShape& s, const T* x, int64_t m0, int64_t m1, T* cols, T pad) {
-  const int64_t k = filter_k(s);
-  parallel_for(m1 - m0, [&](int64_t a, int64_t b) { im2col_serial(s, x, m0 + a, m0 + b, cols + a * k, pad); });
+void im2col(const ConvShape& s, const T* x, int64_t m0, int64_t m1, T* cols, T pad, int64_t ld = 0) {
+  if (ld == 0) ld = filter_k(s);
+  parallel_for(m1 - m0, [&](int64_t a, int64_t b) { im2col_serial(s, x, m0 + a, m0 + b, cols + a * ld, pad, ld); });
 }
 
 }  // namespace lite::im2col

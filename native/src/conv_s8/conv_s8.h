@@ -1,7 +1,9 @@
 // The int8 convolution: float32 NHWC input quantized to uint8 (static scale and
-// zero point, or dynamic per tensor), im2col in uint8, and the chosen path's
-// int8 GEMM on packed HWIO weights with the float32 epilogue:
-//   y = act(fma(float(Σ (q − zp)·w), inputScale·scaleB[j], bias[j]))
+// zero point, or dynamic per tensor) or uint8 input already quantized, im2col
+// in uint8, and the chosen path's int8 GEMM on packed HWIO weights with its
+// epilogue: float32 y = act(fma(float(Σ (q − zp)·w), inputScale·scaleB[j], bias[j])),
+// or uint8 y requantized (gemm_s8.h; the binding folds the output scale into
+// col_scale, col_bias, lo and hi).
 #pragma once
 #include <cstdint>
 
@@ -12,7 +14,8 @@ namespace lite {
 
 struct ConvS8Args {
   ConvShape shape;
-  const float* x;  // batch·inH·inW·inC, NHWC
+  const float* x;       // batch·inH·inW·inC, NHWC; null when xq is given
+  const uint8_t* xq;    // the same, already quantized with input_scale and zero_point
   // Static quantization: q = clamp(round_half_even(x / input_scale) + zero_point, 0, 255),
   // the division in float32. Dynamic: one scale and zero point for all of x,
   // exactly as the GEMM's per-tensor dynamic quantization (gemm_s8.h, QuantizeArgs).
@@ -24,8 +27,11 @@ struct ConvS8Args {
   const uint8_t* panels;
   const float* col_scale;  // w.panels·16 (padding 0)
   const float* col_bias;   // w.panels·16 (padding 0)
-  Activation act;
-  float* y;  // batch·outH·outW·outC
+  float row_scale;         // input_scale for a float32 y, 1 when folded into the columns
+  float lo, hi;            // the epilogue's clamp
+  int32_t out_zero_point;  // uint8 y
+  s8::Output output;       // Float32 or Uint8
+  void* y;  // batch·outH·outW·outC
 };
 
 // Returns false, leaving y unspecified, when x holds NaN or ±Infinity.

@@ -76,7 +76,10 @@ enum class Output : int32_t { Int32 = 0, Float32 = 1, Uint8 = 2, Int8 = 3 };
 // the output scale into col_scale, col_bias, lo and hi (see binding).
 struct GemmArgs {
   int64_t m, n, k;
-  const uint8_t* a;  // m×k row-major
+  const uint8_t* a;  // m rows of k, lda apart
+  // Row stride of A (≥ k). With lda ≥ b.k_padded (and its bytes past k zero),
+  // a ragged k is read in place instead of being packed.
+  int64_t lda;
   Layout b;
   const int32_t* colsum;      // b.panels·16
   const uint8_t* panels;      // b.panels·b.panel_bytes

@@ -118,7 +118,7 @@ void pack_a(const GemmArgs& g, int64_t i0, int64_t rows, int64_t q0, int64_t qua
         for (int64_t q = 0; q < quads; ++q) std::memset(dst + q * 4 * MR, 0, 4 * sizeof(AElem));
         continue;
       }
-      const uint8_t* src = g.a + (i0 + p + r) * g.k + 4 * q0;
+      const uint8_t* src = g.a + (i0 + p + r) * g.lda + 4 * q0;
       int64_t q = 0;
       for (; q < full_quads; ++q)
         for (int t = 0; t < 4; ++t) dst[q * 4 * MR + t] = src[4 * q + t];
@@ -160,8 +160,11 @@ void gemm_block(const GemmArgs& g, int64_t i_begin, int64_t i_end, int64_t p_beg
   const int64_t ld_partial = std::min(nc_panels, p_end - p_begin) * kPanel * K::kPartial;
 
   // uint8 kernels read A where it is when its rows hold whole quads (whole
-  // pairs of quads for int4); others (the int16 AVX2 kernel, ragged k) pack it.
-  const bool a_in_place = std::is_same<AElem, uint8_t>::value && g.k % (b.bits == 8 ? 4 : 8) == 0;
+  // pairs of quads for int4), or are padded to them with zeros; others (the
+  // int16 AVX2 kernel, ragged unpadded k) pack it.
+  const int64_t quad_elems = b.bits == 8 ? 4 : 8;
+  const bool a_in_place = std::is_same<AElem, uint8_t>::value && g.lda % quad_elems == 0 &&
+                          (g.k % quad_elems == 0 || g.lda >= b.k_padded);
   Buffer<AElem> a_pack = allocate<AElem>(a_in_place ? 0 : mc_max * kq_max * 4);
   Buffer<int32_t> partial = allocate<int32_t>(blocked_k ? mc_max * ld_partial : 0);
   Buffer<int32_t> row_zp = allocate<int32_t>(mc_max), row_corr = allocate<int32_t>(mc_max);
@@ -178,7 +181,7 @@ void gemm_block(const GemmArgs& g, int64_t i_begin, int64_t i_end, int64_t p_beg
         int32_t corr = 0;
         // int4 weights are stored as v + 8: take 8·Σ_k A back off.
         if (b.bits == 4)
-          for (int64_t kk = 0; kk < g.k; ++kk) corr += g.a[i * g.k + kk];
+          for (int64_t kk = 0; kk < g.k; ++kk) corr += g.a[i * g.lda + kk];
         row_corr.get()[r] = 8 * corr;
       }
       for (int64_t qc = 0; qc < total_quads; qc += kc_quads) {
@@ -186,7 +189,7 @@ void gemm_block(const GemmArgs& g, int64_t i_begin, int64_t i_end, int64_t p_beg
         if (!a_in_place) pack_a<MR>(g, ic, mc, qc, kq, a_pack.get());
         Tile<AElem> t;
         t.quads = kq;
-        t.a_row = a_in_place ? g.k : 4;
+        t.a_row = a_in_place ? g.lda : 4;
         t.a_quad = a_in_place ? 4 : 4 * MR;
         t.panel_stride = b.panel_bytes;
         t.ld_partial = ld_partial;
@@ -200,7 +203,7 @@ void gemm_block(const GemmArgs& g, int64_t i_begin, int64_t i_end, int64_t p_beg
           t.cols = static_cast<int>(std::min<int64_t>(w * kPanel, g.n - t.j));
           for (int64_t ir = 0; ir < mc; ir += MR) {
             const int rows = static_cast<int>(std::min<int64_t>(MR, mc - ir));
-            t.a = a_in_place ? reinterpret_cast<const AElem*>(g.a + (ic + ir) * g.k + 4 * qc) : a_pack.get() + ir * kq * 4;
+            t.a = a_in_place ? reinterpret_cast<const AElem*>(g.a + (ic + ir) * g.lda + 4 * qc) : a_pack.get() + ir * kq * 4;
             t.partial = partial.get() + ir * ld_partial + (pr - pc) * kPanel * K::kPartial;
             t.i = ic + ir;
             t.row_zp = row_zp.get() + ir;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import native from '@lite/native';
 
-const files = ['gemm_s8.test.ts', 'conv_s8.test.ts'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
+const files = ['gemm_s8.test.ts', 'conv_s8.test.ts', 'conv_s8_bytes.test.ts'].map((f) => fileURLToPath(new URL(f, import.meta.url)));
 const vnniCpu = native.cpuFeatures().avxVnni || native.cpuFeatures().avx512Vnni;
 
 describe.runIf(vnniCpu && process.env.LITE_VNNI !== '0' && !process.env.LITE_ISA)('the AVX2 int8 kernel on this VNNI CPU', () => {
