@@ -72,6 +72,13 @@ export interface ConvS8Options {
   activation?: Activation;
 }
 
+/** Options of {@link NativeKernels.spmm}. */
+export interface SpmmOptions {
+  /** Added to every row of y (length n), after the int8 weights' column scale. */
+  bias?: Float32Array | null;
+  activation?: Activation;
+}
+
 /**
  * An NHWC convolution. Filters are HWIO: [filterH, filterW, inC, outC]; for
  * depthwise [filterH, filterW, inC, multiplier] with outC = inC·multiplier.
@@ -170,6 +177,32 @@ export interface NativeKernels {
     options?: ConvS8Options): void;
   /** The int8 kernel in use: 'ref' | 'avx2' | 'avxvnni' | 'avx512vnni' (LITE_VNNI=0 keeps 'avx2'). */
   int8Kernel(): string;
+  /**
+   * Packs the nonzeros (w ≠ 0) of k×n float32 weights (row-major, k ≤ 65536) once
+   * for {@link spmm} and {@link sparseConv2d}: an opaque buffer in the kernels'
+   * layout (sliced ELLPACK over chunks of 16 output columns, 16-bit row indices;
+   * native/src/spmm/spmm.h). About 6 bytes per nonzero plus padding to each
+   * chunk's longest column.
+   */
+  packSparse(k: number, n: number, w: Float32Array): Uint8Array;
+  /**
+   * Packs the nonzeros of k×n int8 weights with one positive float32 scale per
+   * output column (W = q·scale[j]): about 3 bytes per nonzero. The kernels
+   * multiply float32 activations by the int8 values and scale each column's sum.
+   */
+  packSparseS8(k: number, n: number, q: Int8Array, scale: Float32Array): Uint8Array;
+  /**
+   * y[m,n] = act(x[m,k]·W·scale + bias) for dense float32 x (row-major) and
+   * packed sparse W; the sum runs over W's stored nonzeros (with non-finite x,
+   * columns may be NaN where a dense product would not be, and vice versa).
+   */
+  spmm(m: number, n: number, k: number, x: Float32Array, packed: Uint8Array, y: Float32Array, options?: SpmmOptions): void;
+  /**
+   * NHWC convolution with sparse HWIO filters packed as a K×N matrix (K =
+   * filterH·filterW·inC ≤ 65536, N = outC): im2col rows times {@link spmm}
+   * (a 1×1 stride-1 unpadded conv uses x itself).
+   */
+  sparseConv2d(x: Float32Array, packed: Uint8Array, bias: Float32Array | null, y: Float32Array, shape: ConvShape, activation?: Activation): void;
 }
 
 declare const native: NativeKernels;

@@ -9,6 +9,7 @@ namespace s8 {  // the int8 GEMM's arguments: gemm_s8/gemm_s8.h
 struct GemmArgs;
 struct QuantizeArgs;
 }  // namespace s8
+namespace sparse { struct SpmmArgs; }  // the sparse GEMM's arguments: spmm/spmm.h
 
 enum class Activation : int32_t { Linear = 0, Relu = 1, Relu6 = 2 };
 
@@ -72,6 +73,7 @@ struct KernelTable {
   bool (*quantize_static_u8)(const float* x, int64_t n, float scale, int32_t zero_point, uint8_t* q);
   // Stride-1 convolutions without im2col (conv/direct.h).
   const DirectConv* direct_conv;
+  void (*spmm)(const sparse::SpmmArgs&);  // dense X × packed sparse W (spmm/spmm.h)
 };
 
 // The path chosen once at load (best the CPU has, or LITE_ISA's).

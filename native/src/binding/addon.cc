@@ -60,6 +60,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"matmulDynamic", MatmulDynamic},
       {"int8Kernel", Int8Kernel},
       {"conv2dS8", Conv2dS8},
+      {"packSparse", PackSparse},
+      {"packSparseS8", PackSparseS8},
+      {"spmm", Spmm},
+      {"sparseConv2d", SparseConv2d},
   };
   for (const auto& [name, fn] : functions) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

@@ -25,5 +25,9 @@ Napi::Value GemmS8(const Napi::CallbackInfo& info);
 Napi::Value MatmulDynamic(const Napi::CallbackInfo& info);
 Napi::Value Int8Kernel(const Napi::CallbackInfo& info);
 Napi::Value Conv2dS8(const Napi::CallbackInfo& info);
+Napi::Value PackSparse(const Napi::CallbackInfo& info);
+Napi::Value PackSparseS8(const Napi::CallbackInfo& info);
+Napi::Value Spmm(const Napi::CallbackInfo& info);
+Napi::Value SparseConv2d(const Napi::CallbackInfo& info);
 
 }  // namespace lite::binding

@@ -27,6 +27,7 @@ namespace lite {
   bool quantize_u8_##isa(const s8::QuantizeArgs&);                                                 \
   bool quantize_static_u8_##isa(const float*, int64_t, float, int32_t, uint8_t*);                  \
   extern const DirectConv direct_conv_##isa;                                                       \
+  void spmm_##isa(const sparse::SpmmArgs&);                                                        \
   const KernelTable isa##_table = {#isa,                                                         \
                                    gemm_f32_##isa,                                               \
                                    depthwise_forward_##isa,                                      \
@@ -43,7 +44,8 @@ namespace lite {
                                    gemm_s8_##isa,                                                \
                                    quantize_u8_##isa,                                            \
                                    quantize_static_u8_##isa,                                     \
-                                   &direct_conv_##isa};
+                                   &direct_conv_##isa,                                           \
+                                   spmm_##isa};
 
 LITE_DECLARE_PATH(ref)
 #if defined(LITE_X86)

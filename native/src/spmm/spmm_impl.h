@@ -1,0 +1,200 @@
+// The sparse GEMM's kernels, written once over the vector abstraction
+// (simd/simd.h) and a path's Ops (index gather, int8 widening); each
+// spmm_<isa>.cc includes this file, compiled with its own flags, and
+// instantiates LITE_SPMM_PATH with its Ops:
+//
+//   struct Ops {
+//     using I = <Simd type>;                       // L lanes, L divides 16
+//     // x[min(idx[c], kmax)] for lanes c < L
+//     static I::V gather(const float* x, const uint16_t* idx, uint32_t kmax);
+//     static I::V values(const float* v);  static I::V values(const int8_t* q);
+//     // out[c] = min(idx[c], kmax)·L, c < L      // offsets into a transposed tile
+//     static void offsets(const uint16_t* idx, uint32_t kmax, int32_t* out);
+//     static void widen(const int8_t* q, float* out);  // L int8 → float
+//   };
+//
+// Two kernels read the same packed chunks (spmm.h):
+// - rows (few rows): lanes are a chunk's columns; each step gathers the 16
+//   activations its 16 columns need and FMAs them into the column sums, so an
+//   output vector is finished with no reduction. One pass per ≤ 4 rows.
+// - tiles (more rows): lanes are rows, as XNNPACK's spmm vectorizes over
+//   pixels. X is transposed into tiles of L rows (k×L each), and each stored
+//   value is broadcast and FMA'd into its column's accumulator with the tile's
+//   row k; an L×L block of accumulators (L columns × L rows) is transposed once
+//   at the end. No gathers, L useful lanes per FMA.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "../runtime/thread_pool.h"
+#include "../simd/simd.h"
+#include "spmm.h"
+
+namespace lite {
+namespace {
+namespace spmm_detail {
+
+using sparse::kChunk;
+using sparse::SpmmArgs;
+
+// Below this many rows the gather kernel wins (one gather per row and step
+// beats transposing X when there are few rows to share it); see spmm_<isa>.cc.
+// Work (stored entries × rows) below which one thread finishes sooner than
+// waking the pool (25-50 µs on a loaded VM, as for gemm_f32).
+constexpr int64_t kMinThreadedWork = int64_t{1} << 21;
+
+template <class Ops>
+struct Kernels {
+  using I = typename Ops::I;
+  using V = typename I::V;
+  static constexpr int L = I::L;
+  static constexpr int G = kChunk / L;  // vectors per step of a chunk
+  static_assert(kChunk % L == 0, "a chunk is whole vectors");
+
+  // The epilogue on the sums of columns [j, j + cols): scale (int8), bias, activation.
+  static V finish(V acc, const SpmmArgs& a, int64_t j, int64_t cols) {
+    const V bias = a.bias ? load_n<I>(a.bias + j, cols) : I::zero();
+    acc = a.scale ? I::fma(acc, I::load(a.scale + j), bias) : I::add(acc, bias);
+    if (a.act != Activation::Linear) {
+      acc = I::max(acc, I::zero());
+      const float six = 6.f;
+      if (a.act == Activation::Relu6) acc = I::min(acc, I::bcast(&six));
+    }
+    return acc;
+  }
+
+  static uint32_t kmax(const SpmmArgs& a) { return a.w.k > 0 ? static_cast<uint32_t>(a.w.k - 1) : 0; }
+
+  // Rows [i0, i0 + R) × chunks [b0, b1) on the gather kernel.
+  template <class T, int R>
+  static void rows(const SpmmArgs& a, int64_t i0, int64_t b0, int64_t b1) {
+    const T* values = static_cast<const T*>(a.values);
+    const uint32_t top = kmax(a);
+    const float* x[R];
+    for (int r = 0; r < R; ++r) x[r] = a.x + (i0 + r) * a.w.k;
+    for (int64_t b = b0; b < b1; ++b) {
+      V acc[R][G];
+      for (int r = 0; r < R; ++r)
+        for (int g = 0; g < G; ++g) acc[r][g] = I::zero();
+      for (int64_t s = a.chunk_start[b]; s < a.chunk_start[b + 1]; ++s) {
+        const uint16_t* idx = a.indices + s * kChunk;
+        for (int g = 0; g < G; ++g) {
+          const V v = Ops::values(values + s * kChunk + g * L);
+          for (int r = 0; r < R; ++r) acc[r][g] = I::fma(Ops::gather(x[r], idx + g * L, top), v, acc[r][g]);
+        }
+      }
+      for (int g = 0; g < G; ++g) {
+        const int64_t j = b * kChunk + g * L, cols = std::min<int64_t>(L, a.w.n - j);
+        if (cols <= 0) break;
+        for (int r = 0; r < R; ++r) store_n<I>(a.y + (i0 + r) * a.w.n + j, finish(acc[r][g], a, j, cols), cols);
+      }
+    }
+  }
+
+  template <class T>
+  static void rows_all(const SpmmArgs& a, int64_t b0, int64_t b1) {
+    int64_t i = 0;
+    for (; i + 4 <= a.m; i += 4) rows<T, 4>(a, i, b0, b1);
+    switch (a.m - i) {
+      case 3: rows<T, 3>(a, i, b0, b1); break;
+      case 2: rows<T, 2>(a, i, b0, b1); break;
+      case 1: rows<T, 1>(a, i, b0, b1); break;
+      default: break;
+    }
+  }
+
+  // xt holds ceil(m / L) tiles of k×L: xt[(t·k + kk)·L + r] = x[t·L + r, kk], rows past m 0.
+  static void transpose_x(const SpmmArgs& a, float* xt) {
+    const int64_t k = a.w.k, tiles = (a.m + L - 1) / L;
+    for (int64_t t = 0; t < tiles; ++t) {
+      const int64_t rows = std::min<int64_t>(L, a.m - t * L);
+      float* tile = xt + t * k * L;
+      int64_t kk = 0;
+      for (; kk + L <= k; kk += L) {
+        V block[L];
+        for (int r = 0; r < L; ++r) block[r] = r < rows ? I::load(a.x + (t * L + r) * k + kk) : I::zero();
+        I::transpose(block);
+        for (int c = 0; c < L; ++c) I::store(tile + (kk + c) * L, block[c]);
+      }
+      for (; kk < k; ++kk)
+        for (int r = 0; r < L; ++r) tile[kk * L + r] = r < rows ? a.x[(t * L + r) * k + kk] : 0.f;
+    }
+  }
+
+  // Chunks [b0, b1) × every row tile on the tile kernel.
+  template <class T>
+  static void tiles(const SpmmArgs& a, const float* xt, int64_t b0, int64_t b1) {
+    const T* values = static_cast<const T*>(a.values);
+    const uint32_t top = kmax(a);
+    const int64_t tile_count = (a.m + L - 1) / L;
+    for (int64_t b = b0; b < b1; ++b) {
+      for (int g = 0; g < G; ++g) {
+        const int64_t j = b * kChunk + g * L, cols = std::min<int64_t>(L, a.w.n - j);
+        if (cols <= 0) break;
+        for (int64_t t = 0; t < tile_count; ++t) {
+          const float* tile = xt + t * a.w.k * L;
+          V acc[L];
+          for (int c = 0; c < L; ++c) acc[c] = I::zero();
+          for (int64_t s = a.chunk_start[b]; s < a.chunk_start[b + 1]; ++s) {
+            alignas(64) int32_t off[L];
+            alignas(64) float widened[L];
+            Ops::offsets(a.indices + s * kChunk + g * L, top, off);
+            const float* w = weights(values + s * kChunk + g * L, widened);
+            for (int c = 0; c < L; ++c) acc[c] = I::fma(I::bcast(w + c), I::load(tile + off[c]), acc[c]);
+          }
+          I::transpose(acc);  // acc[r]: row t·L + r, columns [j, j + L)
+          const int64_t rows = std::min<int64_t>(L, a.m - t * L);
+          for (int64_t r = 0; r < rows; ++r)
+            store_n<I>(a.y + (t * L + r) * a.w.n + j, finish(acc[r], a, j, cols), cols);
+        }
+      }
+    }
+  }
+
+  static const float* weights(const float* v, float*) { return v; }
+  static const float* weights(const int8_t* q, float* out) {
+    Ops::widen(q, out);
+    return out;
+  }
+
+  template <class T>
+  static void run_typed(const SpmmArgs& a, int64_t min_tile_rows) {
+    const int64_t work = a.w.steps * kChunk * a.m;
+    const bool threaded = work >= kMinThreadedWork && num_threads() > 1;
+    auto over_chunks = [&](const auto& fn) {
+      if (threaded)
+        parallel_for(a.w.chunks, fn);
+      else
+        fn(int64_t{0}, a.w.chunks);
+    };
+    if (a.m < min_tile_rows) {
+      over_chunks([&](int64_t b0, int64_t b1) { rows_all<T>(a, b0, b1); });
+      return;
+    }
+    // Per calling thread, kept across calls (no page faults per call).
+    thread_local std::vector<float> xt;
+    const size_t floats = static_cast<size_t>((a.m + L - 1) / L * L * a.w.k);
+    if (xt.size() < floats) xt.resize(floats);
+    transpose_x(a, xt.data());
+    over_chunks([&](int64_t b0, int64_t b1) { tiles<T>(a, xt.data(), b0, b1); });
+  }
+
+  static void run(const SpmmArgs& a, int64_t min_tile_rows) {
+    if (a.m == 0 || a.w.n == 0) return;
+    if (a.w.value_bits == 8)
+      run_typed<int8_t>(a, min_tile_rows);
+    else
+      run_typed<float>(a, min_tile_rows);
+  }
+};
+
+}  // namespace spmm_detail
+}  // namespace
+}  // namespace lite
+
+// Defines spmm_<isa> on the path's Ops, with the gather kernel below min_tile_rows rows.
+#define LITE_SPMM_PATH(isa, Ops, min_tile_rows)                                                     \
+  namespace lite {                                                                                  \
+  void spmm_##isa(const sparse::SpmmArgs& a) { spmm_detail::Kernels<Ops>::run(a, min_tile_rows); } \
+  }

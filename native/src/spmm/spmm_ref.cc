@@ -1,0 +1,33 @@
+// Portable path of the sparse GEMM: 4-lane GCC vectors (SSE2 on baseline x86-64),
+// gathers and widening as plain loops.
+#include "spmm_impl.h"
+
+namespace lite {
+namespace {
+
+struct RefOps {
+  using I = SimdRefN<4>;
+  static constexpr int L = I::L;
+  static I::V gather(const float* x, const uint16_t* idx, uint32_t kmax) {
+    I::V v;
+    for (int c = 0; c < L; ++c) v[c] = x[std::min<uint32_t>(idx[c], kmax)];
+    return v;
+  }
+  static I::V values(const float* v) { return I::load(v); }
+  static I::V values(const int8_t* q) {
+    I::V v;
+    for (int c = 0; c < L; ++c) v[c] = q[c];
+    return v;
+  }
+  static void offsets(const uint16_t* idx, uint32_t kmax, int32_t* out) {
+    for (int c = 0; c < L; ++c) out[c] = static_cast<int32_t>(std::min<uint32_t>(idx[c], kmax)) * L;
+  }
+  static void widen(const int8_t* q, float* out) {
+    for (int c = 0; c < L; ++c) out[c] = q[c];
+  }
+};
+
+}  // namespace
+}  // namespace lite
+
+LITE_SPMM_PATH(ref, RefOps, 4)
