@@ -1,2 +1,2 @@
 /** @lite/prune: pruning of tf.js models (filled in by issue 5). */
-export {};
+export * from './structured/index.js';
