@@ -2,6 +2,7 @@ import type {
   Activation, BinaryOp, ConvS8Options, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, NativeKernels, PoolShape,
 } from '@lite/native';
 
+export type { SpmmOptions } from '@lite/native';
 export type { Activation, BinaryOp, ConvS8Options, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, PoolShape };
 
 /**

@@ -6,6 +6,7 @@ import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from './pool.js';
 import { binary, relu, step, sum } from './elementwise.js';
 import { int8 } from './gemm_s8.js';
 import { conv2dS8 } from './conv_s8.js';
+import { sparse } from './spmm.js';
 
 /** The TypeScript reference kernels: the test oracle, and the fallback without the addon. */
 export const reference: Kernels = {
@@ -26,4 +27,5 @@ export const reference: Kernels = {
   sum,
   ...int8,
   conv2dS8,
+  ...sparse,
 };
