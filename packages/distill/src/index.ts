@@ -1,0 +1,2 @@
+/** @lite/distill: knowledge distillation for tf.js models (issue 7). */
+export {};
