@@ -103,6 +103,44 @@ export interface PoolShape {
   padTop: number; padLeft: number;
 }
 
+/**
+ * Options of the binary kernels ({@link NativeKernels.bconv2d}, {@link NativeKernels.bgemm},
+ * {@link NativeKernels.tgemm}); which apply depends on `out`'s type. `acc` is the
+ * exact integer dot product. Int32Array out: acc itself (no options). Float32Array
+ * out: y = act(fma(float(acc), scale[c], bias[c])) in float32. Int8Array out:
+ * round-half-even(clamp(y, −128, 127)) (fold any output scale into scale and
+ * bias). Uint32Array out: packed sign bits (see {@link NativeKernels.packBits}),
+ * bit = acc < thresholds[c], or acc > thresholds[c] where flip[c] ≠ 0 (1 = −1):
+ * a BatchNorm + sign folded into integers, for the next binary layer.
+ */
+export interface BinaryOutputOptions {
+  /** One number or one finite float32 per output channel (default 1). */
+  scale?: number | Float32Array;
+  /** One finite float32 per output channel (default 0). */
+  bias?: Float32Array | null;
+  activation?: Activation;
+  /** Uint32Array out: one integer threshold per output channel. */
+  thresholds?: Int32Array;
+  /** Uint32Array out: nonzero where the comparison is acc > threshold. */
+  flip?: Uint8Array;
+}
+
+/** Options of {@link NativeKernels.bconv2d}: the output transform, and ternary planes. */
+export interface BconvOptions extends BinaryOutputOptions {
+  /** The filter's nonzero plane (same layout as the filter): ternary weights {−1, 0, +1}. */
+  filterNonzero?: Uint32Array;
+  /** x's nonzero plane: ternary activations (needs filterNonzero). */
+  xNonzero?: Uint32Array;
+}
+
+/** Options of {@link NativeKernels.packBits}. */
+export interface PackBitsOptions {
+  /** 64 (default): rows of 2·ceil(channels/64) u32, what the kernels read; 32: rows of ceil(channels/32) u32 (LCE's). */
+  wordBits?: 32 | 64;
+  /** 'sign' (default): bit = x < 0; 'nonzero': bit = x ≠ 0 (the second plane of ternary values). */
+  plane?: 'sign' | 'nonzero';
+}
+
 /** The addon's exports. Every kernel writes into the output array it is given. */
 export interface NativeKernels {
   /** The instruction-set path in use: 'ref' | 'avx2' | 'avx512'. */
@@ -175,6 +213,32 @@ export interface NativeKernels {
    */
   conv2dS8(x: Float32Array | Uint8Array, packedW: Uint8Array, y: Float32Array | Uint8Array, shape: ConvShape,
     options?: ConvS8Options): void;
+  /**
+   * Packs rows × channels values (Float32Array or Int8Array) into bits along the
+   * channels, into `out`: channel c of a row is bit c % 32 of u32 c / 32 (two
+   * u32 make one little-endian 64-bit word), bits past the channels are 0 (+1,
+   * as LCE pads). NaN and −0 pack as +1 in the sign plane.
+   */
+  packBits(x: Float32Array | Int8Array, rows: number, channels: number, out: Uint32Array, options?: PackBitsOptions): void;
+  /**
+   * Binary NHWC convolution by XNOR + popcount, exactly the fp32 convolution of
+   * the ±1 values with ZERO padding (border taps add nothing: the +1 they read is
+   * corrected per pixel). x: packBits of [batch, inH, inW, inC]; filter: packBits
+   * of the OHWI filter [outC, filterH, filterW, inC] (64-bit words, 8-byte aligned).
+   * filterH·filterW·inC ≤ 2^24. The output transform follows out's type
+   * ({@link BinaryOutputOptions}); a Uint32Array out is packed like x.
+   */
+  bconv2d(x: Uint32Array, filter: Uint32Array, out: Int32Array | Float32Array | Int8Array | Uint32Array, shape: ConvShape,
+    options?: BconvOptions): void;
+  /** Binary GEMM: acc[i, j] = Σ_k a[i, k]·b[j, k] of ±1 values; a (m rows), b (n rows) packed along k (k ≤ 2^24). */
+  bgemm(m: number, n: number, k: number, a: Uint32Array, b: Uint32Array,
+    out: Int32Array | Float32Array | Int8Array | Uint32Array, options?: BinaryOutputOptions): void;
+  /**
+   * Ternary GEMM: b (n rows) ternary as a sign and a nonzero plane; a (m rows)
+   * binary (aNonzero null) or ternary. acc[i, j] = Σ_k a[i, k]·b[j, k] exactly.
+   */
+  tgemm(m: number, n: number, k: number, aSign: Uint32Array, aNonzero: Uint32Array | null, bSign: Uint32Array,
+    bNonzero: Uint32Array, out: Int32Array | Float32Array | Int8Array | Uint32Array, options?: BinaryOutputOptions): void;
   /** The int8 kernel in use: 'ref' | 'avx2' | 'avxvnni' | 'avx512vnni' (LITE_VNNI=0 keeps 'avx2'). */
   int8Kernel(): string;
   /**

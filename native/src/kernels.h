@@ -46,6 +46,7 @@ struct PoolShape {
 enum class BinaryOp : int32_t { Add = 0, Sub = 1, ReverseSub = 2, Mul = 3 };
 
 struct DirectConv;
+struct BinaryKernels;  // bconv/bconv.h
 
 // One table of function pointers per instruction-set path.
 struct KernelTable {
@@ -74,6 +75,7 @@ struct KernelTable {
   // Stride-1 convolutions without im2col (conv/direct.h).
   const DirectConv* direct_conv;
   void (*spmm)(const sparse::SpmmArgs&);  // dense X × packed sparse W (spmm/spmm.h)
+  const BinaryKernels* binary_kernels;     // XNOR-popcount conv/GEMM and bit packing (bconv/bconv.h)
 };
 
 // The path chosen once at load (best the CPU has, or LITE_ISA's).

@@ -64,6 +64,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"packSparseS8", PackSparseS8},
       {"spmm", Spmm},
       {"sparseConv2d", SparseConv2d},
+      {"packBits", PackBits},
+      {"bconv2d", Bconv2d},
+      {"bgemm", Bgemm},
+      {"tgemm", Tgemm},
   };
   for (const auto& [name, fn] : functions) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

@@ -29,5 +29,9 @@ Napi::Value PackSparse(const Napi::CallbackInfo& info);
 Napi::Value PackSparseS8(const Napi::CallbackInfo& info);
 Napi::Value Spmm(const Napi::CallbackInfo& info);
 Napi::Value SparseConv2d(const Napi::CallbackInfo& info);
+Napi::Value PackBits(const Napi::CallbackInfo& info);
+Napi::Value Bconv2d(const Napi::CallbackInfo& info);
+Napi::Value Bgemm(const Napi::CallbackInfo& info);
+Napi::Value Tgemm(const Napi::CallbackInfo& info);
 
 }  // namespace lite::binding

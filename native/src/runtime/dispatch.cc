@@ -28,6 +28,7 @@ namespace lite {
   bool quantize_static_u8_##isa(const float*, int64_t, float, int32_t, uint8_t*);                  \
   extern const DirectConv direct_conv_##isa;                                                       \
   void spmm_##isa(const sparse::SpmmArgs&);                                                        \
+  extern const BinaryKernels binary_kernels_##isa;                                                 \
   const KernelTable isa##_table = {#isa,                                                         \
                                    gemm_f32_##isa,                                               \
                                    depthwise_forward_##isa,                                      \
@@ -45,7 +46,8 @@ namespace lite {
                                    quantize_u8_##isa,                                            \
                                    quantize_static_u8_##isa,                                     \
                                    &direct_conv_##isa,                                           \
-                                   spmm_##isa};
+                                   spmm_##isa,                                                   \
+                                   &binary_kernels_##isa};
 
 LITE_DECLARE_PATH(ref)
 #if defined(LITE_X86)

@@ -3,6 +3,7 @@ import { reference } from './reference/index.js';
 
 export type { Kernels } from './types.js';
 export type { Activation, BinaryOp, ConvS8Options, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, PoolShape } from './types.js';
+export type { BconvOptions, BinaryOutputOptions, PackBitsOptions } from './types.js';
 export type { SpmmOptions } from './types.js';
 export { reference } from './reference/index.js';
 

@@ -1,7 +1,11 @@
 import type {
+  BconvOptions, BinaryOutputOptions, PackBitsOptions,
+} from '@lite/native';
+import type {
   Activation, BinaryOp, ConvS8Options, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, NativeKernels, PoolShape,
 } from '@lite/native';
 
+export type { BconvOptions, BinaryOutputOptions, PackBitsOptions };
 export type { SpmmOptions } from '@lite/native';
 export type { Activation, BinaryOp, ConvS8Options, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, PoolShape };
 

@@ -6,6 +6,7 @@ import { avgPool, avgPoolBackprop, maxPool, maxPoolBackprop } from './pool.js';
 import { binary, relu, step, sum } from './elementwise.js';
 import { int8 } from './gemm_s8.js';
 import { conv2dS8 } from './conv_s8.js';
+import { binaryKernels } from './bconv.js';
 import { sparse } from './spmm.js';
 
 /** The TypeScript reference kernels: the test oracle, and the fallback without the addon. */
@@ -27,5 +28,6 @@ export const reference: Kernels = {
   sum,
   ...int8,
   conv2dS8,
+  ...binaryKernels,
   ...sparse,
 };
