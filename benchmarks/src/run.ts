@@ -1,5 +1,5 @@
 // `npm run bench` — lite's benchmark suite.
-//   node dist/run.js [--only gemm|train|runtime|int8] [--quick] [--name NAME]
+//   node dist/run.js [--only gemm|train|runtime|int8|sparse] [--quick] [--name NAME]
 // Prints tables on stdout, progress on stderr, and writes
 // results/<NAME>.json and .md (NAME defaults to the selection, e.g. "all", "gemm-quick").
 import { cpus, loadavg, platform, release } from 'node:os';
@@ -8,10 +8,11 @@ import { runInt8, type Int8Result } from './int8.js';
 import { gemmTable, int8GemmTable, int8LayersTables, int8RuntimeTable, runtimeTable, trainTable } from './report.js';
 import { writeResults } from './results.js';
 import { runRuntime, type RuntimeResult } from './runtime.js';
+import { runSparse, sparseTable, type SparseResult } from './sparse.js';
 import { toMarkdown, toText, type Table } from './table.js';
 import { runTrain, type TrainResult } from './train.js';
 
-const PARTS = ['gemm', 'train', 'runtime', 'int8'] as const;
+const PARTS = ['gemm', 'train', 'runtime', 'int8', 'sparse'] as const;
 
 interface Args {
   only: (typeof PARTS)[number] | undefined;
@@ -41,7 +42,7 @@ function parseArgs(argv: string[]): Args {
 
 function usage(error?: string): never {
   if (error) process.stderr.write(`bench: ${error}\n`);
-  process.stderr.write('usage: node dist/run.js [--only gemm|train|runtime|int8] [--quick] [--name NAME]\n');
+  process.stderr.write('usage: node dist/run.js [--only gemm|train|runtime|int8|sparse] [--quick] [--name NAME]\n');
   process.exit(error ? 2 : 0);
 }
 
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   let train: TrainResult | undefined;
   let runtime: RuntimeResult | undefined;
   let int8: Int8Result | undefined;
+  let sparse: SparseResult | undefined;
   const selected = (part: NonNullable<Args['only']>) => args.only === undefined || args.only === part;
 
   if (selected('gemm')) {
@@ -86,6 +88,12 @@ async function main(): Promise<void> {
     for (const t of added) process.stdout.write(`\n${toText(t)}\n`);
   }
 
+  if (selected('sparse')) {
+    sparse = await runSparse({ quick: args.quick, progress });
+    tables.push(sparseTable(sparse));
+    process.stdout.write(`\n${toText(tables.at(-1)!)}\n`);
+  }
+
   machine.load.push(loadavg()[0]!);
   const command = `node benchmarks/dist/run.js ${process.argv.slice(2).join(' ')}`.trim();
   const date = new Date().toISOString();
@@ -99,7 +107,7 @@ async function main(): Promise<void> {
     '',
     ...tables.flatMap((t) => [toMarkdown(t), '']),
   ].join('\n');
-  const files = writeResults(args.name, { name: args.name, date, command, machine, quick: args.quick, gemm, train, runtime, int8 }, markdown);
+  const files = writeResults(args.name, { name: args.name, date, command, machine, quick: args.quick, gemm, train, runtime, int8, sparse }, markdown);
   progress(`wrote ${files.join(' and ')}`);
 }
 
