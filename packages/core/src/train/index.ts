@@ -3,3 +3,4 @@ export * from './forward.js';
 export * from './optimizer.js';
 export * from './progress.js';
 export * from './train.js';
+export * from './distill_loss.js';
