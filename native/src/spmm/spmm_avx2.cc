@@ -1,30 +1,5 @@
-// AVX2 path of the sparse GEMM: 8-lane vectors, a chunk step is two of them;
-// vpgatherdps for the few-rows kernel.
-#include "spmm_impl.h"
+// AVX2 path of the sparse GEMM: 8-lane vectors (ops256.h), a chunk step is two
+// of them; vpgatherdps for the few-rows kernel.
+#include "ops256.h"
 
-namespace lite {
-namespace {
-
-struct Avx2Ops {
-  using I = Simd256;
-  static __m256i clamped(const uint16_t* idx, uint32_t kmax) {
-    const __m256i i = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(idx)));
-    return _mm256_min_epu32(i, _mm256_set1_epi32(static_cast<int32_t>(kmax)));
-  }
-  static __m256 gather(const float* x, const uint16_t* idx, uint32_t kmax) {
-    return _mm256_i32gather_ps(x, clamped(idx, kmax), 4);
-  }
-  static __m256 values(const float* v) { return _mm256_loadu_ps(v); }
-  static __m256 values(const int8_t* q) {
-    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(q))));
-  }
-  static void offsets(const uint16_t* idx, uint32_t kmax, int32_t* out) {
-    _mm256_store_si256(reinterpret_cast<__m256i*>(out), _mm256_slli_epi32(clamped(idx, kmax), 3));
-  }
-  static void widen(const int8_t* q, float* out) { _mm256_store_ps(out, values(q)); }
-};
-
-}  // namespace
-}  // namespace lite
-
-LITE_SPMM_PATH(avx2, Avx2Ops, 4)
+LITE_SPMM_PATH(avx2, Ops256, 4)

@@ -1,6 +1,7 @@
 // AVX-512 path of the sparse GEMM: a chunk step is one 16-lane vector;
-// vgatherdps for the few-rows kernel.
-#include "spmm_impl.h"
+// vgatherdps for the few-rows kernel; 8-row tiles (ops256.h) up to 8 rows,
+// where a 16-row tile would be half empty.
+#include "ops256.h"
 
 namespace lite {
 namespace {
@@ -27,4 +28,11 @@ struct Avx512Ops {
 }  // namespace
 }  // namespace lite
 
-LITE_SPMM_PATH(avx512, Avx512Ops, 4)
+namespace lite {
+void spmm_avx512(const sparse::SpmmArgs& a) {
+  if (a.m <= 8)
+    spmm_detail::Kernels<Ops256>::run(a, 4);
+  else
+    spmm_detail::Kernels<Avx512Ops>::run(a, 4);
+}
+}  // namespace lite
