@@ -1,0 +1,1 @@
+export { IMPORTANCE_METHODS, importanceScores, magnitudeScores, randomScores, taylorScores, type ImportanceMethod, type ImportanceOptions } from './importance.js';

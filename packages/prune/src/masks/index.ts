@@ -1,0 +1,1 @@
+export { MaskedKernels, applyMask, countZeros, maskZeros, sparsityOf, type Mask, type Masks } from './masks.js';

@@ -1,0 +1,1 @@
+export { checkNM, checkPattern, nmMask, parseNM, type NMPattern, type NMViolation } from './nm.js';

@@ -1,0 +1,1 @@
+export { globalMasks, layerMasks, pruneLowest, pruneLowestAcross, thresholdMask, zerosFor } from './select.js';
