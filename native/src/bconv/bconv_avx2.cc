@@ -27,48 +27,47 @@ struct Avx2Isa {
 
   template <Mode M>
   static void block(const bconv::Block& b, int32_t* sums) {
-    for (int p = 0; p < b.npanels; ++p) tile<M>(b, b.panels + p * b.panel_stride, sums + p * bconv::kLanes);
+    for (int p = 0; p < b.npanels; ++p) tile<M>(b, b.panels + p * (M == Mode::Binary ? 1 : 2) * bconv::kLanes, sums + p * bconv::kLanes);
   }
 
   template <Mode M>
-  static void tile(const bconv::Block& b, const uint64_t* w, int32_t* sums) {
+  __attribute__((noinline)) static void tile(const bconv::Block& b, const uint64_t* w, int32_t* sums) {
     constexpr int pb = M == Mode::Binary ? 1 : 2;
     const Popcount popcount;
     __m256i acc[kRows][2];
     for (auto& row : acc) row[0] = row[1] = _mm256_setzero_si256();
-    for (int64_t t = 0; t < b.taps; ++t) {
-      const int64_t off = b.tap_off[t];
-      for (int64_t k = 0; k < b.wpt; ++k, w += pb * bconv::kLanes) {
-        __m256i ws[2], wn[2];
-        for (int h = 0; h < 2; ++h) {
-          ws[h] = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 4 * h));
-          if (pb == 2) wn[h] = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + bconv::kLanes + 4 * h));
-        }
-        for (int r = 0; r < kRows; ++r) {
-          const uint64_t* a = b.rows[r] + off + k;
-          const __m256i as = _mm256_set1_epi64x(static_cast<long long>(a[0]));
-          if (M == Mode::Binary) {
-            for (int h = 0; h < 2; ++h) acc[r][h] = _mm256_add_epi64(acc[r][h], popcount(_mm256_xor_si256(as, ws[h])));
-          } else if (M == Mode::TernaryWeights) {
-            for (int h = 0; h < 2; ++h)
-              acc[r][h] = _mm256_add_epi64(acc[r][h], popcount(_mm256_and_si256(wn[h], _mm256_xor_si256(as, ws[h]))));
-          } else {
-            const __m256i an = _mm256_set1_epi64x(static_cast<long long>(a[b.a_plane]));
-            for (int h = 0; h < 2; ++h) {
-              const __m256i m = _mm256_and_si256(an, wn[h]);
-              const __m256i u = popcount(_mm256_and_si256(m, _mm256_xor_si256(as, ws[h])));
-              acc[r][h] = _mm256_sub_epi64(_mm256_add_epi64(acc[r][h], popcount(m)), _mm256_add_epi64(u, u));
-            }
+    for (int64_t kk = 0; kk < b.kw; ++kk, w += bconv::kBlockCols * pb) {
+      const int64_t off = b.word_off[kk];
+      __m256i ws[2], wn[2];
+      for (int h = 0; h < 2; ++h) {
+        ws[h] = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 4 * h));
+        if (pb == 2) wn[h] = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + bconv::kLanes + 4 * h));
+      }
+      for (int r = 0; r < kRows; ++r) {
+        const uint64_t* a = b.rows[r] + off;
+        const __m256i as = _mm256_set1_epi64x(static_cast<long long>(a[0]));
+        if (M == Mode::Binary) {
+          for (int h = 0; h < 2; ++h) acc[r][h] = _mm256_add_epi64(acc[r][h], popcount(_mm256_xor_si256(as, ws[h])));
+        } else if (M == Mode::TernaryWeights) {
+          for (int h = 0; h < 2; ++h)
+            acc[r][h] = _mm256_add_epi64(acc[r][h], popcount(_mm256_and_si256(wn[h], _mm256_xor_si256(as, ws[h]))));
+        } else {
+          const __m256i an = _mm256_set1_epi64x(static_cast<long long>(a[b.a_plane]));
+          for (int h = 0; h < 2; ++h) {
+            const __m256i m = _mm256_and_si256(an, wn[h]);
+            const __m256i u = popcount(_mm256_and_si256(m, _mm256_xor_si256(as, ws[h])));
+            acc[r][h] = _mm256_sub_epi64(_mm256_add_epi64(acc[r][h], popcount(m)), _mm256_add_epi64(u, u));
           }
         }
       }
     }
-    // The low 32 bits of each 64-bit sum, 8 channels per row.
+    // kMult × the low 32 bits of each 64-bit sum, 8 channels per row.
     const __m256i even = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     for (int r = 0; r < kRows; ++r) {
       const __m256i lo = _mm256_permutevar8x32_epi32(acc[r][0], even), hi = _mm256_permutevar8x32_epi32(acc[r][1], even);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(sums + r * bconv::kBlockCols),
-                          _mm256_permute2x128_si256(lo, hi, 0x20));
+      __m256i x = _mm256_permute2x128_si256(lo, hi, 0x20);
+      if (bconv::kMult<M> != 1) x = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_add_epi32(x, x));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(sums + r * bconv::kBlockCols), x);
     }
   }
 };

@@ -14,15 +14,13 @@ struct RefIsa {
     for (int r = 0; r < kRows; ++r)
       for (int p = 0; p < b.npanels; ++p)
         for (int lane = 0; lane < bconv::kLanes; ++lane) {
-          const uint64_t* w = b.panels + p * b.panel_stride + lane;
+          const uint64_t* w = b.panels + p * pb * bconv::kLanes + lane;
           int32_t sum = 0;
-          for (int64_t t = 0; t < b.taps; ++t) {
-            const uint64_t* a = b.rows[r] + b.tap_off[t];
-            for (int64_t k = 0; k < b.wpt; ++k, w += pb * bconv::kLanes)
-              sum += bconv::raw_word<M>(a[k], M == bconv::Mode::Ternary ? a[b.a_plane + k] : 0, w[0],
-                                        pb == 2 ? w[bconv::kLanes] : 0);
+          for (int64_t kk = 0; kk < b.kw; ++kk, w += bconv::kBlockCols * pb) {
+            const uint64_t* a = b.rows[r] + b.word_off[kk];
+            sum += bconv::raw_word<M>(a[0], M == bconv::Mode::Ternary ? a[b.a_plane] : 0, w[0], pb == 2 ? w[bconv::kLanes] : 0);
           }
-          sums[r * bconv::kBlockCols + p * bconv::kLanes + lane] = sum;
+          sums[r * bconv::kBlockCols + p * bconv::kLanes + lane] = bconv::kMult<M> * sum;
         }
   }
 };

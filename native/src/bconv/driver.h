@@ -2,15 +2,17 @@
 // that path's flags (so the epilogue loops vectorize for it). Isa supplies:
 //   static constexpr int kRows;                               rows per block
 //   template <Mode M> static void block(const Block&, int32_t* sums);
-// block computes, for kRows output pixels × 8·npanels output channels, the raw
-// sum over the window's words (see RawSum below) into sums[r·32 + c].
+// block computes, for kRows output pixels × 8·npanels output channels,
+// kMult<M> × the raw sum over the window's words (raw_word) into sums[r·32 + c].
 //
 // Geometry: the input is copied into a zero-bordered buffer when the window
 // crosses the border (or to interleave a ternary input's two planes), so every
-// output pixel reads its taps at fixed offsets from one base pointer: tap t of
-// pixel (oh, ow) is at base + tap_off[t]. Weights are repacked per call into
-// panels of 8 output channels (cheap next to the product): word kk of the
-// window, plane q, lane l at panel[(kk·planes + q)·8 + l].
+// output pixel reads its window at fixed offsets from one base pointer: word kk
+// of pixel (oh, ow)'s window is at base + word_off[kk]. Weights are repacked
+// per call (cheap next to the product) into column blocks of 4 panels of 8
+// output channels, interleaved per window word so that one pointer and fixed
+// offsets reach them all: word kk, panel p, plane q, lane l at
+// block[((kk·4 + p)·planes + q)·8 + l].
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -31,13 +33,16 @@ constexpr int kMaxRows = 8;
 
 struct Block {
   const uint64_t* rows[kMaxRows];  // base pointer of each output pixel's window
-  const int64_t* tap_off;          // word offset of each tap from a base pointer
-  int64_t taps, wpt;               // taps, and words per tap and plane
+  const int64_t* word_off;         // offset of each window word (kw of them) from a base pointer
+  int64_t kw;                      // words per window and plane
   int64_t a_plane;                 // offset of a ternary input's nonzero words within a pixel
-  const uint64_t* panels;          // the block's first panel
-  int64_t panel_stride;            // words from one panel to the next
+  const uint64_t* panels;          // the column block's weights (layout above)
   int npanels;                     // 1..kBlockPanels
 };
+
+// What a block's raw sums are multiplied by: acc = base + kMult·raw − border terms.
+template <Mode M>
+constexpr int32_t kMult = M == Mode::Ternary ? 1 : -2;
 
 // The raw per-word sums the tiles add up (scalar form, for the ref path and tails):
 //   Binary:          popcount(a xor w)
@@ -101,24 +106,26 @@ void run(const Args& g) {
       }
     xa = dst;
   }
-  std::vector<int64_t> tap_off(taps);
+  std::vector<int64_t> word_off(kw);
   for (int64_t kh = 0; kh < s.filter_h; ++kh)
     for (int64_t kx = 0; kx < s.filter_w; ++kx)
-      tap_off[kh * s.filter_w + kx] = (kh * s.dilation_h * wp + kx * s.dilation_w) * pixel_words;
+      for (int64_t w = 0; w < wpt; ++w)
+        word_off[(kh * s.filter_w + kx) * wpt + w] = (kh * s.dilation_h * wp + kx * s.dilation_w) * pixel_words + w;
 
-  // Weight panels (channels past outC stay zero; their sums are never stored).
-  const int64_t npan = (s.out_c + kLanes - 1) / kLanes, panel_stride = kw * pb * kLanes;
-  Words panels(npan * panel_stride, s.out_c % kLanes != 0);
+  // Weight blocks (channels past outC stay zero; their sums are never stored).
+  const int64_t col_blocks = (s.out_c + kBlockCols - 1) / kBlockCols;
+  const int64_t npan = (s.out_c + kLanes - 1) / kLanes, block_words = kw * kBlockCols * pb;
+  Words panels(col_blocks * block_words, s.out_c % kBlockCols != 0);
   const uint64_t* wplane[2] = {g.w_sign, g.w_nonzero};
   for (int64_t j = 0; j < s.out_c; ++j) {
-    uint64_t* dst = panels.get() + (j / kLanes) * panel_stride + j % kLanes;
+    const int64_t p = j % kBlockCols / kLanes;
+    uint64_t* dst = panels.get() + j / kBlockCols * block_words + p * pb * kLanes + j % kLanes;
     for (int64_t kk = 0; kk < kw; ++kk)
-      for (int q = 0; q < pb; ++q) dst[(kk * pb + q) * kLanes] = wplane[q][j * kw + kk];
+      for (int q = 0; q < pb; ++q) dst[kk * kBlockCols * pb + q * kLanes] = wplane[q][j * kw + kk];
   }
 
-  // acc = base[j] + mult·raw − Σ_{border taps} wsum[t][j] (bconv.h).
-  const int32_t mult = g.mode == Mode::Ternary ? 1 : -2;
-  const int64_t col_blocks = (s.out_c + kBlockCols - 1) / kBlockCols;
+  // acc = base[j] + sums − Σ_{border taps} wsum[t][j], the block's sums being
+  // kMult·raw (block's contract above).
   const int64_t ncols = col_blocks * kBlockCols;  // whole blocks: the epilogue reads 32 at a time
   std::vector<int32_t> base(ncols, 0), wsum;
   const bool correct = border && g.mode != Mode::Ternary;
@@ -144,84 +151,104 @@ void run(const Args& g) {
   const int64_t row_blocks = (m + Isa::kRows - 1) / Isa::kRows;
   const int64_t out_words = 2 * ((s.out_c + 63) / 64);  // u32 per output pixel (Bits)
 
-  auto task = [&](int64_t index) {
-    const int64_t rb = index / col_blocks, cb = index % col_blocks;
-    const int64_t i0 = rb * Isa::kRows, j0 = cb * kBlockCols;
-    const int cols = static_cast<int>(std::min<int64_t>(kBlockCols, s.out_c - j0));
-    Block blk;
-    int64_t oh[kMaxRows], ow[kMaxRows];
-    for (int r = 0; r < Isa::kRows; ++r) {
-      const int64_t i = std::min(i0 + r, m - 1);  // past the end: repeat the last pixel, never stored
-      const int64_t b = i / pixels, p = i % pixels;
-      oh[r] = p / s.out_w;
-      ow[r] = p % s.out_w;
-      blk.rows[r] = xa + ((b * hp + oh[r] * s.stride_h) * wp + ow[r] * s.stride_w) * pixel_words;
-    }
-    blk.tap_off = tap_off.data();
-    blk.taps = taps;
-    blk.wpt = wpt;
-    blk.a_plane = wpt;
-    blk.panels = panels.get() + cb * kBlockPanels * panel_stride;
-    blk.panel_stride = panel_stride;
-    blk.npanels = static_cast<int>(std::min<int64_t>(kBlockPanels, npan - cb * kBlockPanels));
-    alignas(64) int32_t sums[kMaxRows * kBlockCols];
-    switch (g.mode) {
-      case Mode::Binary: Isa::template block<Mode::Binary>(blk, sums); break;
-      case Mode::TernaryWeights: Isa::template block<Mode::TernaryWeights>(blk, sums); break;
-      case Mode::Ternary: Isa::template block<Mode::Ternary>(blk, sums); break;
-    }
+  // One task per block of kRows output pixels, across all column blocks.
+  auto task = [&](int64_t rb) {
+    const int64_t i0 = rb * Isa::kRows;
     const int rows = static_cast<int>(std::min<int64_t>(Isa::kRows, m - i0));
-    for (int r = 0; r < rows; ++r) {
-      int32_t acc[kBlockCols], corr[kBlockCols] = {};
-      const int64_t ih = oh[r] * s.stride_h - s.pad_top, iw = ow[r] * s.stride_w - s.pad_left;
-      if (correct && (ih < 0 || iw < 0 || ih + ext_h > s.in_h || iw + ext_w > s.in_w)) {
-        for (int64_t kh = 0; kh < s.filter_h; ++kh)
-          for (int64_t kx = 0; kx < s.filter_w; ++kx) {
-            const int64_t y = ih + kh * s.dilation_h, x = iw + kx * s.dilation_w;
-            if (y >= 0 && y < s.in_h && x >= 0 && x < s.in_w) continue;
-            const int32_t* ws = wsum.data() + (kh * s.filter_w + kx) * ncols + j0;
-            for (int c = 0; c < kBlockCols; ++c) corr[c] += ws[c];
-          }
+    Block blk;
+    bool at_border[kMaxRows];
+    int64_t ih[kMaxRows], iw[kMaxRows];
+    int64_t b = i0 / pixels, y = i0 % pixels / s.out_w, x = i0 % s.out_w;  // stepped, not divided, per row
+    for (int r = 0; r < Isa::kRows; ++r) {
+      if (r < rows) {
+        blk.rows[r] = xa + ((b * hp + y * s.stride_h) * wp + x * s.stride_w) * pixel_words;
+        ih[r] = y * s.stride_h - s.pad_top;
+        iw[r] = x * s.stride_w - s.pad_left;
+        at_border[r] = correct && (ih[r] < 0 || iw[r] < 0 || ih[r] + ext_h > s.in_h || iw[r] + ext_w > s.in_w);
+        if (++x == s.out_w) {
+          x = 0;
+          if (++y == s.out_h) y = 0, ++b;
+        }
+      } else {
+        blk.rows[r] = blk.rows[r - 1];  // past the end: repeat a pixel, never stored
       }
-      const int32_t* sr = sums + r * kBlockCols;
-      for (int c = 0; c < cols; ++c) acc[c] = base[j0 + c] + mult * sr[c] - corr[c];
-      const int64_t i = i0 + r;
+    }
+    blk.word_off = word_off.data();
+    blk.kw = kw;
+    blk.a_plane = wpt;
+    for (int64_t cb = 0; cb < col_blocks; ++cb) {
+      const int64_t j0 = cb * kBlockCols;
+      const int cols = static_cast<int>(std::min<int64_t>(kBlockCols, s.out_c - j0));
+      blk.panels = panels.get() + cb * block_words;
+      blk.npanels = static_cast<int>(std::min<int64_t>(kBlockPanels, npan - cb * kBlockPanels));
+      alignas(64) int32_t sums[kMaxRows * kBlockCols];
+      switch (g.mode) {
+        case Mode::Binary: Isa::template block<Mode::Binary>(blk, sums); break;
+        case Mode::TernaryWeights: Isa::template block<Mode::TernaryWeights>(blk, sums); break;
+        case Mode::Ternary: Isa::template block<Mode::Ternary>(blk, sums); break;
+      }
+      // acc = base + sums − border terms, in place, then the output transform
+      // (switched once per block so its per-channel constants stay in registers).
+      const int32_t* bj = base.data() + j0;
+      for (int r = 0; r < rows; ++r) {
+        int32_t* acc = sums + r * kBlockCols;
+        for (int c = 0; c < cols; ++c) acc[c] += bj[c];
+        if (at_border[r])
+          for (int64_t kh = 0; kh < s.filter_h; ++kh)
+            for (int64_t kx = 0; kx < s.filter_w; ++kx) {
+              const int64_t yy = ih[r] + kh * s.dilation_h, xx = iw[r] + kx * s.dilation_w;
+              if (yy >= 0 && yy < s.in_h && xx >= 0 && xx < s.in_w) continue;
+              const int32_t* ws = wsum.data() + (kh * s.filter_w + kx) * ncols + j0;
+              for (int c = 0; c < cols; ++c) acc[c] -= ws[c];
+            }
+      }
       switch (g.output) {
         case Output::Int32:
-          std::memcpy(static_cast<int32_t*>(g.out) + i * s.out_c + j0, acc, cols * 4);
+          for (int r = 0; r < rows; ++r) {
+            int32_t* __restrict out = static_cast<int32_t*>(g.out) + (i0 + r) * s.out_c + j0;
+            for (int c = 0; c < cols; ++c) out[c] = sums[r * kBlockCols + c];
+          }
           break;
         case Output::Float32:
         case Output::Int8: {
-          float y[kBlockCols];
-          const float *sc = g.scale + j0, *bi = g.bias + j0;
-          for (int c = 0; c < cols; ++c) {
-            const float v = std::fma(static_cast<float>(acc[c]), sc[c], bi[c]);
-            const float above = v > g.lo ? v : g.lo;
-            y[c] = above < g.hi ? above : g.hi;
-          }
+          alignas(64) float sc[kBlockCols], bi[kBlockCols];
+          std::memcpy(sc, g.scale + j0, cols * 4);
+          std::memcpy(bi, g.bias + j0, cols * 4);
+          const float lo = g.lo, hi = g.hi;
+          auto affine = [&](int r, int c) {
+            const float v = std::fma(static_cast<float>(sums[r * kBlockCols + c]), sc[c], bi[c]);
+            const float above = v > lo ? v : lo;
+            return above < hi ? above : hi;
+          };
           if (g.output == Output::Float32) {
-            std::memcpy(static_cast<float*>(g.out) + i * s.out_c + j0, y, cols * 4);
+            for (int r = 0; r < rows; ++r) {
+              float* __restrict out = static_cast<float*>(g.out) + (i0 + r) * s.out_c + j0;
+              for (int c = 0; c < cols; ++c) out[c] = affine(r, c);
+            }
           } else {
-            int8_t* out = static_cast<int8_t*>(g.out) + i * s.out_c + j0;
-            for (int c = 0; c < cols; ++c) out[c] = static_cast<int8_t>(std::nearbyint(y[c]));
+            for (int r = 0; r < rows; ++r) {
+              int8_t* __restrict out = static_cast<int8_t*>(g.out) + (i0 + r) * s.out_c + j0;
+              for (int c = 0; c < cols; ++c) out[c] = static_cast<int8_t>(std::nearbyint(affine(r, c)));
+            }
           }
           break;
         }
-        case Output::Bits: {
-          uint32_t word = 0;
-          const int32_t* th = g.threshold + j0;
-          const uint8_t* fl = g.flip + j0;
-          for (int c = 0; c < cols; ++c) word |= static_cast<uint32_t>(fl[c] ? acc[c] > th[c] : acc[c] < th[c]) << c;
-          uint32_t* out = static_cast<uint32_t*>(g.out) + i * out_words + j0 / 32;
-          out[0] = word;
-          if (j0 + kBlockCols >= s.out_c && j0 / 32 + 1 < out_words) out[1] = 0;  // the 64-bit word's padding half
+        case Output::Bits:
+          for (int r = 0; r < rows; ++r) {
+            uint32_t word = 0;
+            const int32_t* acc = sums + r * kBlockCols;
+            for (int c = 0; c < cols; ++c)
+              word |= static_cast<uint32_t>(g.flip[j0 + c] ? acc[c] > g.threshold[j0 + c] : acc[c] < g.threshold[j0 + c]) << c;
+            uint32_t* out = static_cast<uint32_t*>(g.out) + (i0 + r) * out_words + j0 / 32;
+            out[0] = word;
+            if (j0 + kBlockCols >= s.out_c && j0 / 32 + 1 < out_words) out[1] = 0;  // the 64-bit word's padding half
+          }
           break;
-        }
       }
     }
   };
 
-  const int64_t tasks = row_blocks * col_blocks;
+  const int64_t tasks = row_blocks;
   if (m * s.out_c * kw * pb < kParallelWork || num_threads() == 1 || tasks == 1) {
     for (int64_t t = 0; t < tasks; ++t) task(t);
   } else {
