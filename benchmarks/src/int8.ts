@@ -13,8 +13,10 @@ import type { Shape } from './peers/child.js';
 import type { LayersReply, LayersRequest, LayerTiming } from './peers/int8_layers.js';
 import type { LatencyProtocol } from './peers/latency.js';
 import { ortLocation } from './peers/onnxruntime.js';
+import { runPyTorchInt8, type PyTorchInt8Reply } from './peers/pytorch_int8.js';
 import { CALIBRATION_SAMPLES, unsupported, type RuntimeEncoding } from './quantized.js';
-import { describeProtocol, latencyRatio, measureLatency, type LatencyPeer, type LatencyRow } from './runtime.js';
+import { BATCHES, describeProtocol, latencyRatio, measureLatency, percentile, type LatencyCell, type LatencyPeer, type LatencyRow } from './runtime.js';
+import { num, times, type Table } from './table.js';
 import { median, type Protocol } from './timing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,10 +87,26 @@ export interface Int8LayersResult {
   skipped?: string;
 }
 
+/** PyTorch fp32 and eager-mode static int8 on the runtime table's models, batches and threads. */
+export interface Int8PyTorchResult {
+  rounds: number;
+  protocol: string;
+  /** What ran (torch version, quantized engines, BLAS, CPU capability, layouts), from the last reply. */
+  info: Record<string, string | number | boolean>;
+  /** Variants: 'fp32', 'int8-onednn', 'int8-qnnpack'; engines per thread count. */
+  engines: Record<number, string[]>;
+  rows: { model: LatencyModelName; label: string; batch: number; threads: number; cells: Record<string, LatencyCell> }[];
+  /** Set when the peer did not run at all (no Python, no torch). */
+  skipped?: string;
+  /** Variants that did not run, with why. */
+  notRun: Record<string, string>;
+}
+
 export interface Int8Result {
   gemm: Int8GemmResult;
   runtime: Int8RuntimeResult;
   layers: Int8LayersResult;
+  pytorch: Int8PyTorchResult;
 }
 
 export interface Int8Options {
@@ -228,9 +246,129 @@ async function runInt8Layers(quick: boolean, progress: Int8Options['progress']):
   return result;
 }
 
+// ---------------------------------------------------------------- PyTorch
+
+/**
+ * PyTorch's fp32 and int8 on the same models, batches, threads and latency
+ * protocol as the runtime table, one Python process per round and thread count
+ * (it builds, quantizes and times every model there). qnnpack runs at 1 thread
+ * only: on this 2-core machine its 2-thread pool takes hundreds of ms per call.
+ */
+async function runInt8PyTorch(runtime: Int8RuntimeResult, quick: boolean, progress: Int8Options['progress']): Promise<Int8PyTorchResult> {
+  const rounds = runtime.rounds;
+  const threads = [...new Set(runtime.peers.map((p) => p.threads))];
+  const protocol: LatencyProtocol = quick
+    ? { warmup: 2, maxWarmupSec: 0.3, runs: 20, minRuns: 1, maxSec: 0.4 }
+    : { warmup: 3, maxWarmupSec: 1, runs: 100, minRuns: 2, maxSec: 1.5 };
+  const models = [...new Set(runtime.rows.map((r) => r.model))];
+  const engines = Object.fromEntries(threads.map((t) => [t, t === 1 ? ['onednn', 'qnnpack'] : ['onednn']]));
+  const result: Int8PyTorchResult = { rounds, protocol: '', info: {}, engines, rows: [], notRun: {} };
+  const samples = new Map<string, number[]>();
+  const key = (model: string, batch: number, t: number, variant: string) => `${model}|${batch}|${t}|${variant}`;
+  try {
+    for (let r = 0; r < rounds && !result.skipped; r++) {
+      for (const t of threads) {
+        progress(`int8 PyTorch round ${r + 1}/${rounds}: ${t} thread(s)`);
+        const reply: PyTorchInt8Reply = await runPyTorchInt8({ threads: t, models, batches: BATCHES, engines: engines[t]!, protocol });
+        if (reply.skipped) {
+          result.skipped = reply.skipped;
+          break;
+        }
+        const { threads: _, ...info } = reply.info ?? {};
+        result.info = info;
+        Object.assign(result.notRun, reply.notRun);
+        for (const c of reply.cells ?? []) {
+          const k = key(c.model, c.batch, t, c.variant);
+          samples.set(k, [...(samples.get(k) ?? []), ...c.msPerCall]);
+        }
+      }
+    }
+  } catch (err) {
+    result.skipped = (err as Error).message;
+  }
+  if (result.skipped) progress(`  PyTorch int8 peer skipped: ${result.skipped}`);
+  const variants = ['fp32', 'int8-onednn', 'int8-qnnpack'];
+  result.rows = runtime.rows.flatMap((row) =>
+    threads.map((t) => ({
+      model: row.model,
+      label: row.label,
+      batch: row.batch,
+      threads: t,
+      cells: Object.fromEntries(
+        variants.map((v): [string, LatencyCell] => {
+          const xs = samples.get(key(row.model, row.batch, t, v)) ?? [];
+          return [v, { median: xs.length ? median(xs) : null, p95: xs.length ? percentile(xs, 0.95) : null, calls: xs.length }];
+        }),
+      ),
+    })),
+  );
+  result.protocol =
+    `${rounds} round(s), after the .lite runs; per round and thread count one Python process builds every model in fp32 and int8 per engine, then per case ` +
+    `makes up to ${protocol.warmup} warm-up calls (at most ${protocol.maxWarmupSec} s of them) and times calls one by one: up to ${protocol.runs} within ${protocol.maxSec} s, at least ${protocol.minRuns}; ` +
+    'median and p95 (nearest rank) over every timed call of every round';
+  return result;
+}
+
+const msText = (x: number | null | undefined) => (x == null ? '—' : num(x, x >= 100 ? 0 : x >= 10 ? 1 : x >= 1 ? 2 : 3));
+const cellMs = (c: LatencyCell | undefined) => (c?.median == null ? '—' : `${msText(c.median)} / ${msText(c.p95)}`);
+const over = (a: number | null | undefined, b: number | null | undefined) => (a != null && b != null && b > 0 ? a / b : null);
+const ratioOf = (x: number | null) => times(x, x !== null && x >= 10 ? 0 : x !== null && x < 1 ? 2 : 1);
+
+/**
+ * Our int8 and fp32 runtime next to PyTorch's on the same cases: the goal ratio
+ * (our fp32 / our int8) read in context of how fast each fp32 baseline is.
+ */
+export function int8PyTorchTable({ runtime, pytorch: pt }: Int8Result): Table {
+  const title = 'int8 inference latency next to PyTorch, ms per call: median / p95 (.lite vs PyTorch eager fp32 and static int8)';
+  const headers = ['model', 'batch', 'threads', '.lite f32', '.lite int8', 'PyTorch fp32', 'PyTorch int8 onednn', 'PyTorch int8 qnnpack', 'PT fp32/int8', 'PT int8 / .lite int8', 'PT fp32 / .lite f32'];
+  if (pt.skipped) return { title, headers, rows: [], notes: [`PyTorch peer skipped: ${pt.skipped}`] };
+  const ours = (row: Int8PyTorchResult['rows'][number]) => {
+    const rt = runtime.rows.find((r) => r.model === row.model && r.batch === row.batch)!;
+    const int8 = int8Speedup(rt, row.threads).id;
+    return { f32: rt.cells[rtId('f32', row.threads)], int8: rt.cells[int8], int8Label: int8.includes('s8s') ? 'static' : 'dynamic' };
+  };
+  const rows = pt.rows.map((row) => {
+    const o = ours(row);
+    const c = row.cells;
+    return [
+      row.label,
+      String(row.batch),
+      String(row.threads),
+      cellMs(o.f32),
+      `${cellMs(o.int8)} (${o.int8Label})`,
+      cellMs(c['fp32']),
+      cellMs(c['int8-onednn']),
+      pt.engines[row.threads]?.includes('qnnpack') ? cellMs(c['int8-qnnpack']) : 'n/a (1T only)',
+      ratioOf(over(c['fp32']?.median, c['int8-onednn']?.median)),
+      ratioOf(over(c['int8-onednn']?.median, o.int8?.median)),
+      ratioOf(over(c['fp32']?.median, o.f32?.median)),
+    ];
+  });
+  const at256 = pt.rows.filter((r) => r.batch === 256 && r.threads === 1);
+  const per = (f: (r: Int8PyTorchResult['rows'][number]) => number | null) => at256.map((r) => `${r.label} ${ratioOf(f(r))}`).join(', ');
+  const info = Object.entries(pt.info).map(([k, v]) => `${k} ${v}`).join(', ');
+  return {
+    title,
+    headers,
+    rows,
+    notes: [
+      `${pt.protocol}. Our figures are the table above's (.lite int8: the faster of static and dynamic).`,
+      `The goal "fp32 / int8 runtime latency ≥ 2×" is measured against our own fp32 runtime, which at batch 256, 1 thread is ${per((r) => over(r.cells['fp32']?.median, ours(r).f32?.median))} faster than PyTorch's fp32 on this machine; PyTorch's own fp32/int8 (onednn) ratio there is ${per((r) => over(r.cells['fp32']?.median, r.cells['int8-onednn']?.median))}, and our int8 runs ${per((r) => over(r.cells['int8-onednn']?.median, ours(r).int8?.median))} faster than PyTorch's int8.`,
+      `PyTorch: ${info}; torch.set_num_threads(N), OMP_WAIT_POLICY=PASSIVE; models built with the shapes of benchmarks/src/models.ts (random weights and BN statistics), called under torch.inference_mode; python/int8_latency.py.`,
+      'PyTorch int8: eager-mode static quantization: QuantStub/DeQuantStub, conv+bn(+relu) and linear+relu fused, the engine\'s default qconfig, calibrated on 4 batches of 32 uniform [0, 1) inputs, converted; FloatFunctional for the residual adds. MobileNetV2-style int8 swaps ReLU6 for ReLU before fusing (as torchvision\'s quantizable MobileNetV2 does); its softmax runs in fp32 after DeQuantStub. fp32 runs in channels_last and int8 takes NCHW input: the faster layout of each in a check on this machine (the quantized convs run NHWC inside either way).',
+      ...(pt.info.blas === 'generic'
+        ? [`This PyTorch build uses the generic reference BLAS (CPU capability ${pt.info.cpu ?? '?'}, engines ${pt.info.engines ?? '?'}; Debian's python3-torch): a pip wheel (MKL, fbgemm) would likely run PyTorch faster than shown, so read the PyTorch columns as the PyTorch installed on this machine, not PyTorch at its best.`]
+        : []),
+      'qnnpack runs at 1 thread only: its 2-thread pool takes hundreds of ms per call on this shared 2-core machine.',
+      ...Object.entries(pt.notRun).map(([v, why]) => `PyTorch ${v} did not run: ${why}.`),
+    ],
+  };
+}
+
 export async function runInt8({ quick, progress }: Int8Options): Promise<Int8Result> {
   const gemm = await runInt8Gemm(quick, progress);
   const runtime = await runInt8Runtime(quick, progress);
+  const pytorch = await runInt8PyTorch(runtime, quick, progress);
   const layers = await runInt8Layers(quick, progress);
-  return { gemm, runtime, layers };
+  return { gemm, runtime, layers, pytorch };
 }

@@ -4,7 +4,7 @@
 // results/<NAME>.json and .md (NAME defaults to the selection, e.g. "all", "gemm-quick").
 import { cpus, loadavg, platform, release } from 'node:os';
 import { runGemm, type GemmResult } from './gemm.js';
-import { runInt8, type Int8Result } from './int8.js';
+import { int8PyTorchTable, runInt8, type Int8Result } from './int8.js';
 import { gemmTable, int8GemmTable, int8LayersTables, int8RuntimeTable, runtimeTable, trainTable } from './report.js';
 import { writeResults } from './results.js';
 import { runRuntime, type RuntimeResult } from './runtime.js';
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   }
   if (selected('int8')) {
     int8 = await runInt8({ quick: args.quick, progress });
-    const added = [int8GemmTable(int8.gemm), int8RuntimeTable(int8.runtime), ...int8LayersTables(int8.layers)];
+    const added = [int8GemmTable(int8.gemm), int8RuntimeTable(int8.runtime), int8PyTorchTable(int8), ...int8LayersTables(int8.layers)];
     tables.push(...added);
     for (const t of added) process.stdout.write(`\n${toText(t)}\n`);
   }
