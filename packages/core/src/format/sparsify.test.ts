@@ -14,16 +14,7 @@ import { LiteModel } from '../runtime/lite_model.js';
 import { decodeLite, encodeLite } from './container.js';
 import { decodeTensor, encodeTensor, reencodeGraph, tensorByteSize } from './registry.js';
 import { sparsifyGraph, zeroFraction } from './sparsify.js';
-
-/** Sets the smallest-magnitude fraction `sparsity` of every kernel (rank ≥ 2) of `model` to 0, per layer. */
-function magnitudePrune(model: tfl.LayersModel, sparsity: number): void {
-  for (const w of model.weights) {
-    if (w.shape.length < 2) continue;
-    const v = w.read().dataSync() as Float32Array;
-    const cut = Float32Array.from(v, Math.abs).sort()[Math.floor(sparsity * v.length)];
-    w.write(tf.tensor(v.map((x) => (Math.abs(x) < cut ? 0 : x)), w.shape));
-  }
-}
+import { magnitudePrune } from '../testing/magnitude_prune.js';
 
 async function dirBytes(model: tfl.LayersModel, dir: string): Promise<number> {
   await saveModel(model, dir);

@@ -95,7 +95,10 @@ function convStep(node: Extract<GraphNode, { op: 'conv2d' | 'depthwiseConv2d' }>
   const { fused, after } = epilogue(node.activation);
   const int = node.op === 'conv2d' ? intKernel(kernel, shape.filterH * shape.filterW * shape.inC) : null;
   let run: Step;
-  if (int) {
+  if (kernel.kind === 'sparse' && node.op === 'conv2d') {
+    const sparse = kernel;
+    run = () => kernels.sparseConv2d(x, sparse.packed, bias, y, shape, fused);
+  } else if (int) {
     const options: ConvS8Options = { ...inputQuantOptions(node.inputQuant), scaleB: int.scale, bias, activation: fused };
     run = () => kernels.conv2dS8(x, int.packed, y, shape, options);
   } else {
@@ -120,7 +123,10 @@ function denseStep(node: Extract<GraphNode, { op: 'dense' }>, ctx: StepContext):
   const { fused, after } = epilogue(node.activation);
   const int = intKernel(kernel, k);
   let run: Step;
-  if (int && node.inputQuant) {
+  if (kernel.kind === 'sparse') {
+    const sparse = kernel;
+    run = () => kernels.spmm(m, n, k, x, sparse.packed, y, { bias, activation: fused });
+  } else if (int && node.inputQuant) {
     // Static: a dense layer is a 1×1 convolution over m pixels.
     const shape: ConvShape = {
       batch: m, inH: 1, inW: 1, inC: k, outH: 1, outW: 1, outC: n, filterH: 1, filterW: 1,
