@@ -1,5 +1,5 @@
 // `npm run bench` — lite's benchmark suite.
-//   node dist/run.js [--only gemm|train|runtime|int8|sparse] [--quick] [--name NAME]
+//   node dist/run.js [--only gemm|train|runtime|int8|sparse|binary] [--quick] [--name NAME]
 // Prints tables on stdout, progress on stderr, and writes
 // results/<NAME>.json and .md (NAME defaults to the selection, e.g. "all", "gemm-quick").
 import { cpus, loadavg, platform, release } from 'node:os';
@@ -9,10 +9,11 @@ import { gemmTable, int8GemmTable, int8LayersTables, int8RuntimeTable, runtimeTa
 import { writeResults } from './results.js';
 import { runRuntime, type RuntimeResult } from './runtime.js';
 import { runSparse, sparseTable, type SparseResult } from './sparse.js';
+import { binaryTable, runBinary, type BinaryResult } from './binary.js';
 import { toMarkdown, toText, type Table } from './table.js';
 import { runTrain, type TrainResult } from './train.js';
 
-const PARTS = ['gemm', 'train', 'runtime', 'int8', 'sparse'] as const;
+const PARTS = ['gemm', 'train', 'runtime', 'int8', 'sparse', 'binary'] as const;
 
 interface Args {
   only: (typeof PARTS)[number] | undefined;
@@ -42,7 +43,7 @@ function parseArgs(argv: string[]): Args {
 
 function usage(error?: string): never {
   if (error) process.stderr.write(`bench: ${error}\n`);
-  process.stderr.write('usage: node dist/run.js [--only gemm|train|runtime|int8|sparse] [--quick] [--name NAME]\n');
+  process.stderr.write('usage: node dist/run.js [--only gemm|train|runtime|int8|sparse|binary] [--quick] [--name NAME]\n');
   process.exit(error ? 2 : 0);
 }
 
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   let runtime: RuntimeResult | undefined;
   let int8: Int8Result | undefined;
   let sparse: SparseResult | undefined;
+  let binary: BinaryResult | undefined;
   const selected = (part: NonNullable<Args['only']>) => args.only === undefined || args.only === part;
 
   if (selected('gemm')) {
@@ -93,6 +95,11 @@ async function main(): Promise<void> {
     tables.push(sparseTable(sparse));
     process.stdout.write(`\n${toText(tables.at(-1)!)}\n`);
   }
+  if (selected('binary')) {
+    binary = await runBinary({ quick: args.quick, progress });
+    tables.push(binaryTable(binary));
+    process.stdout.write(`\n${toText(tables.at(-1)!)}\n`);
+  }
 
   machine.load.push(loadavg()[0]!);
   const command = `node benchmarks/dist/run.js ${process.argv.slice(2).join(' ')}`.trim();
@@ -107,7 +114,7 @@ async function main(): Promise<void> {
     '',
     ...tables.flatMap((t) => [toMarkdown(t), '']),
   ].join('\n');
-  const files = writeResults(args.name, { name: args.name, date, command, machine, quick: args.quick, gemm, train, runtime, int8, sparse }, markdown);
+  const files = writeResults(args.name, { name: args.name, date, command, machine, quick: args.quick, gemm, train, runtime, int8, sparse, binary }, markdown);
   progress(`wrote ${files.join(' and ')}`);
 }
 
