@@ -1,6 +1,8 @@
 import { type CommandSpec, UsageError, formatHelp } from './args.js';
 import { convertSpec, runConvert } from './commands/convert.js';
 import { quantizeSpec, runQuantize } from './commands/quantize.js';
+import { pruneSpec, runPrune } from './commands/prune.js';
+import { runSensitivity, sensitivitySpec } from './commands/sensitivity.js';
 import { demoSpec, runDemo } from './commands/demo.js';
 import { evalSpec, runEval } from './commands/eval.js';
 import { infoSpec, runInfo } from './commands/info.js';
@@ -20,6 +22,8 @@ export const COMMANDS: Record<string, Command> = {
   train: { spec: trainSpec, run: runTrain },
   eval: { spec: evalSpec, run: runEval },
   convert: { spec: convertSpec, run: runConvert },
+  prune: { spec: pruneSpec, run: runPrune },
+  sensitivity: { spec: sensitivitySpec, run: runSensitivity },
   quantize: { spec: quantizeSpec, run: runQuantize },
   inspect: { spec: inspectSpec, run: runInspect },
   info: { spec: infoSpec, run: runInfo },

@@ -13,8 +13,10 @@ export const DEFAULT_SENSITIVITY_SPARSITIES: readonly number[] = [0.5, 0.7, 0.8,
 export interface SensitivityOptions {
   /** Sparsities to try per layer, each in (0, 1) (default {@link DEFAULT_SENSITIVITY_SPARSITIES}). */
   sparsities?: readonly number[];
-  /** How weights are ranked (default 'magnitude'; 'taylor' takes its gradients on `data`). */
+  /** How weights are ranked (default 'magnitude'). */
   method?: ImportanceMethod;
+  /** For 'taylor': the samples whose loss gradients rank the weights (default: the measured data; pass training data to keep the two apart). */
+  gradientData?: Dataset;
   /** Layers left out of the table. */
   exclude?: readonly string[];
   seed?: number;
@@ -59,7 +61,7 @@ export async function sensitivity(model: tfl.LayersModel, data: Dataset, options
   const copy = await cloneModel(model);
   try {
     const kernels = prunableKernels(copy, options.exclude);
-    const scores = importanceScores(copy, kernels, method, { data, seed: options.seed });
+    const scores = importanceScores(copy, kernels, method, { data: options.gradientData ?? data, seed: options.seed });
     const baseline = 100 * (await evaluate(copy, data)).accuracy;
     const total = kernels.length * sparsities.length;
     let done = 0;
