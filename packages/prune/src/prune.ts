@@ -144,8 +144,10 @@ export async function prune(model: tfl.LayersModel, options: PruneOptions): Prom
       finalMasks = planner.masks(s);
       finalMasks.forEach((m, i) => maskedKernels.set(kernels[i].layer, m));
       const zeros = finalMasks.reduce((n, m) => n + maskZeros(m), 0);
-      history.updates.push({ step, sparsity: s, achieved: zeros / kernels.reduce((n, k) => n + k.size, 0) });
-      o.progress?.task?.({ label: 'pruning', done: history.updates.length, total: planned, detail: `step ${step}: ${(100 * s).toFixed(1)}%` });
+      const achieved = zeros / kernels.reduce((n, k) => n + k.size, 0);
+      history.updates.push({ step, sparsity: s, achieved });
+      const when = step < 0 ? 'before fine-tuning' : `step ${step}`;
+      o.progress?.task?.({ label: 'pruning', done: history.updates.length, total: planned, detail: `${when}: ${(100 * achieved).toFixed(1)}% zeros` });
     };
     const pruningDone = async () => {
       afterPruning = layerSparsities(kernels);
