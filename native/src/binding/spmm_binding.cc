@@ -2,6 +2,7 @@
 // (args.h, s8_args.h), and packed weights against their header and chunk
 // offsets, before a kernel reads them (spmm/spmm.h).
 #include <cmath>
+#include <functional>
 #include <new>
 #include <string>
 #include <vector>
