@@ -63,6 +63,7 @@ type FieldSpec =
   | { kind: 'activation' }
   | { kind: 'finite' }
   | { kind: 'activationQuant' }
+  | { kind: 'true' }
   | { kind: 'targetShape' }
   | { kind: 'axis' };
 
@@ -77,7 +78,7 @@ const convLike = (depthwise: boolean): Schema => ({
     dilation: { kind: 'pair', min: 1 },
     activation: { kind: 'activation' },
   },
-  optional: { bias: { kind: 'bias', of: depthwise ? 'depthwise' : 'conv2d' }, alpha: { kind: 'finite' }, inputQuant: { kind: 'activationQuant' } },
+  optional: { bias: { kind: 'bias', of: depthwise ? 'depthwise' : 'conv2d' }, alpha: { kind: 'finite' }, inputQuant: { kind: 'activationQuant' }, ...(depthwise ? {} : { binaryInput: { kind: 'true' as const } }) },
 });
 const pool: Schema = { required: { input: { kind: 'node' }, poolSize: { kind: 'pair', min: 1 }, strides: { kind: 'pair', min: 1 }, padding: { kind: 'padding' } } };
 const unary: Schema = { required: { input: { kind: 'node' } } };
@@ -89,7 +90,7 @@ const NODE_SCHEMAS: Record<GraphNode['op'], Schema> = {
   depthwiseConv2d: convLike(true),
   dense: {
     required: { input: { kind: 'node' }, kernel: { kind: 'tensor', rank: 2 }, activation: { kind: 'activation' } },
-    optional: { bias: { kind: 'bias', of: 'dense' }, alpha: { kind: 'finite' }, inputQuant: { kind: 'activationQuant' } },
+    optional: { bias: { kind: 'bias', of: 'dense' }, alpha: { kind: 'finite' }, inputQuant: { kind: 'activationQuant' }, binaryInput: { kind: 'true' } },
   },
   activation: { required: { input: { kind: 'node' }, activation: { kind: 'activation' } }, optional: { alpha: { kind: 'finite' } } },
   prelu: { required: { input: { kind: 'node' }, alpha: { kind: 'tensor' } } },
@@ -281,6 +282,9 @@ function checkField(o: JsonObject, field: string, spec: FieldSpec, path: string,
       expectInt(q.zeroPoint, `${path}.zeroPoint`, 0, 255);
       return;
     }
+    case 'true':
+      if (v !== true) failAt(path, `must be true when present (omit it for false), found ${describe(v)}`);
+      return;
     case 'targetShape': {
       let unknown = 0;
       expectArray(v, path, 1, MAX_RANK).forEach((x, i) => {

@@ -251,6 +251,38 @@ export function sparse(seed = 7): LiteGraph {
   };
 }
 
+/**
+ * A binary network: binary and ternary weights (odd counts: bit planes with padding,
+ * a channel of zeros), layers with `binaryInput`, an fp32 first layer.
+ */
+export function binaryNet(seed = 8): LiteGraph {
+  const rng = createRng(seed);
+  const t = new Map<string, CompressedTensor>();
+  const add = (name: string, shape: number[], encoding: 'binary' | 'ternary' | 'f32') => {
+    t.set(name, encodeTensor(encoding, name, gaussian(rng, size(shape), 0.3), shape).tensor);
+  };
+  add('c1/k', [3, 3, 1, 4], 'f32');
+  add('c1/b', [4], 'f32');
+  add('c2/k', [3, 3, 4, 5], 'binary');
+  add('c2/b', [5], 'f32');
+  add('fc/k', [45, 7], 'ternary');
+  add('out/k', [7, 3], 'binary');
+  return {
+    nodes: [
+      { op: 'input', name: 'x', shape: [null, 7, 7, 1] },
+      { op: 'conv2d', name: 'c1', input: 'x', kernel: 'c1/k', bias: 'c1/b', strides: [1, 1], padding: 'valid', dilation: [1, 1], activation: 'linear' },
+      { op: 'conv2d', name: 'c2', input: 'c1', kernel: 'c2/k', bias: 'c2/b', strides: [1, 1], padding: 'same', dilation: [1, 1], activation: 'linear', binaryInput: true },
+      { op: 'maxPool2d', name: 'pool', input: 'c2', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { op: 'flatten', name: 'flat', input: 'pool' },
+      { op: 'dense', name: 'fc', input: 'flat', kernel: 'fc/k', activation: 'relu', binaryInput: true },
+      { op: 'dense', name: 'out', input: 'fc', kernel: 'out/k', activation: 'softmax' },
+    ],
+    outputs: ['out'],
+    tensors: t,
+    provenance: [{ step: 'quantize', options: { mode: 'binary' }, at: '2026-01-04T00:00:00.000Z', version: '0.1.0' }],
+  };
+}
+
 /** All sample graphs by name. */
 export function sampleGraphs(): { name: string; graph: LiteGraph }[] {
   return [
@@ -262,5 +294,6 @@ export function sampleGraphs(): { name: string; graph: LiteGraph }[] {
     { name: 'noWeights', graph: noWeights() },
     { name: 'quantized', graph: quantized() },
     { name: 'sparse', graph: sparse() },
+    { name: 'binaryNet', graph: binaryNet() },
   ];
 }

@@ -5,7 +5,7 @@
  */
 
 /** How a tensor's values are stored. Later encodings (ternary, binary, csr, nm) join this union. */
-export type Encoding = 'f32' | 'f16' | 'int8' | 'int4' | 'kmeans' | 'csr' | 'nm';
+export type Encoding = 'f32' | 'f16' | 'int8' | 'int4' | 'kmeans' | 'csr' | 'nm' | 'binary' | 'ternary';
 
 interface TensorBase {
   /** Unique within a model (tfjs weight names, e.g. "conv1/kernel"). */
@@ -137,8 +137,32 @@ export interface NmTensor extends TensorBase {
   values: SparseValues;
 }
 
+/**
+ * Binary weights (XNOR-Net): `value = ±scale[c]`, `c` the output channel (last axis).
+ * `bits`: `ceil(n / 8)` bytes, bit `i` (row-major, least significant bit first) is 1
+ * where value `i` is negative; unused high bits of the last byte are 0.
+ */
+export interface BinaryTensor extends TensorBase {
+  encoding: 'binary';
+  bits: Uint8Array;
+  /** One finite float32 ≥ 0 per output channel (last axis; 1 for a scalar). */
+  scale: Float32Array;
+}
+
+/**
+ * Ternary weights (TWN): `value = scale[c]·t`, t ∈ {−1, 0, +1}, as two bit planes laid
+ * out like {@link BinaryTensor.bits}: `nonzero` (t ≠ 0) and `sign` (t = −1; 0 where t = 0).
+ */
+export interface TernaryTensor extends TensorBase {
+  encoding: 'ternary';
+  sign: Uint8Array;
+  nonzero: Uint8Array;
+  /** One finite float32 ≥ 0 per output channel (last axis; 1 for a scalar). */
+  scale: Float32Array;
+}
+
 /** A weight tensor in one of lite's encodings (a tagged union on `encoding`). */
-export type CompressedTensor = F32Tensor | F16Tensor | Int8Tensor | Int4Tensor | KMeansTensor | CsrTensor | NmTensor;
+export type CompressedTensor = F32Tensor | F16Tensor | Int8Tensor | Int4Tensor | KMeansTensor | CsrTensor | NmTensor | BinaryTensor | TernaryTensor;
 
 /**
  * Static quantization of a conv/dense layer's input: the runtime quantizes its
@@ -166,9 +190,10 @@ export type Padding = 'valid' | 'same';
  */
 export type GraphNode =
   | { op: 'input'; name: string; shape: (number | null)[] }
-  | { op: 'conv2d'; name: string; input: string; kernel: string; bias?: string; strides: [number, number]; padding: Padding; dilation: [number, number]; activation: GraphActivation; alpha?: number; inputQuant?: ActivationQuant }
+  /** `binaryInput`: the layer reads sign(input) (±1, sign(0) = +1): a binary network's binarized activations. */
+  | { op: 'conv2d'; name: string; input: string; kernel: string; bias?: string; strides: [number, number]; padding: Padding; dilation: [number, number]; activation: GraphActivation; alpha?: number; inputQuant?: ActivationQuant; binaryInput?: true }
   | { op: 'depthwiseConv2d'; name: string; input: string; kernel: string; bias?: string; strides: [number, number]; padding: Padding; dilation: [number, number]; activation: GraphActivation; alpha?: number; inputQuant?: ActivationQuant }
-  | { op: 'dense'; name: string; input: string; kernel: string; bias?: string; activation: GraphActivation; alpha?: number; inputQuant?: ActivationQuant }
+  | { op: 'dense'; name: string; input: string; kernel: string; bias?: string; activation: GraphActivation; alpha?: number; inputQuant?: ActivationQuant; binaryInput?: true }
   | { op: 'activation'; name: string; input: string; activation: GraphActivation; alpha?: number }
   | { op: 'prelu'; name: string; input: string; alpha: string }
   /** y = x·scale + shift per channel (last axis): a BatchNormalization with no conv/dense to fold into. */
