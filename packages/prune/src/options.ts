@@ -72,6 +72,8 @@ export interface PruneOptions {
   validation?: Dataset;
   /** L1 sparse training before pruning (method 'l1'). */
   l1?: { strength?: number; epochs?: number };
+  /** Scope 'auto': the data its sensitivity analysis measures accuracy on (default: validation). Keep it apart from the data you report on. */
+  sensitivityData?: Dataset;
   /** Scope 'auto': the sparsities its sensitivity analysis tries. */
   sensitivitySparsities?: readonly number[];
   /** Taylor importance: batches of data whose gradients are averaged (default 8). */
@@ -189,7 +191,9 @@ export function resolvePruneOptions(options: PruneOptions): ResolvedPruneOptions
   }
   const needsData = finetune.epochs > 0 ? 'fine-tuning' : method === 'taylor' ? "method 'taylor' (its gradients)" : method === 'l1' ? "method 'l1' (its L1 training)" : undefined;
   if (needsData && !options.data) throw new TypeError(`${needsData} needs training data: pass options.data (e.g. (await loadMnist()).train)`);
-  if (scope === 'auto' && !options.validation) throw new TypeError("scope 'auto' measures each layer's sensitivity: pass options.validation (held-out data)");
+  if (scope === 'auto' && !options.validation && !options.sensitivityData) {
+    throw new TypeError("scope 'auto' measures each layer's sensitivity: pass options.sensitivityData or options.validation (held-out data)");
+  }
   const sensitivitySparsities = checkSparsities(options.sensitivitySparsities ?? DEFAULT_SENSITIVITY_SPARSITIES);
   const masks = options.masks ?? true;
   if (typeof masks !== 'boolean') throw new TypeError(`masks must be true or false, got ${JSON.stringify(masks)}`);

@@ -161,7 +161,7 @@ describe('prune', () => {
     await expect(bad({ sparsity: 0.5, schedule: 'polynomial' })).rejects.toThrow(/set finetune.epochs ≥ 1/);
     await expect(bad({ sparsity: 0.5, finetune: { epochs: 1 } })).rejects.toThrow(/needs training data: pass options.data/);
     await expect(bad({ sparsity: 0.5, method: 'taylor' })).rejects.toThrow(/method 'taylor'.*needs training data/);
-    await expect(bad({ sparsity: 0.5, scope: 'auto' })).rejects.toThrow(/pass options.validation/);
+    await expect(bad({ sparsity: 0.5, scope: 'auto' })).rejects.toThrow(/pass options.sensitivityData or options.validation/);
     await expect(bad({ sparsity: 0.5, exclude: ['conv9'] })).rejects.toThrow(/exclude names layer 'conv9'.*conv1/);
     await expect(bad({ nm: '2:4', sparsity: 0.5 })).rejects.toThrow(/sets the sparsity.*drop sparsity/);
     await expect(bad({ sparsity: 0.5, schedule: { kind: 'polynomial', endStep: 999 }, data: f.train, finetune: { epochs: 1 } })).rejects.toThrow(/ends at step 999.*only 16 optimizer steps/);

@@ -121,7 +121,7 @@ export async function prune(model: tfl.LayersModel, options: PruneOptions): Prom
     let table: SensitivityTable | undefined;
     if (o.scope === 'auto') {
       const method = o.method === 'taylor' || o.method === 'random' ? o.method : 'magnitude';
-      table = await sensitivity(pruned, o.validation!, {
+      table = await sensitivity(pruned, o.sensitivityData ?? o.validation!, {
         sparsities: o.sensitivitySparsities, method, exclude: o.exclude, seed: o.seed, progress: o.progress, gradientData: o.data,
       });
       const allocation = allocateSparsity(table, o.target!);

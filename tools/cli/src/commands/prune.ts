@@ -53,7 +53,7 @@ export const pruneSpec = {
     '  lite prune models/seed-cnn --sparsity 0.9 --scope global --schedule polynomial --finetune-epochs 6 -o seed-cnn.sparse.lite\n' +
     '  lite prune models/seed-cnn --method threshold --threshold 0.1 --finetune-epochs 5 --optimizer sgd -o pruned/   (the reference recipe)\n' +
     '  lite prune models/seed-cnn --nm 2:4 --finetune-epochs 2 -o seed-cnn.2to4.lite\n' +
-    'Accuracy before and after is measured on the test split; fine-tuning uses the training split. JSON: {input, output, inputBytes,\n' +
+    'Accuracy before and after is measured on the test split; fine-tuning and the sensitivity of --scope auto use the training split. JSON: {input, output, inputBytes,\n' +
     'outputBytes, ratio, method, scope, schedule, masks, asked, accuracy: {before, afterPruning, after, drop}, overall, layers: [{layer,\n' +
     'weights, asked, afterPruning, afterFinetune}], sensitivity?}',
 } satisfies CommandSpec;
@@ -133,7 +133,9 @@ export async function runPrune(argv: string[], io: Io): Promise<number> {
   const test = limitSamples(split.test, flags.limit, 1);
   const { model, inputBytes } = await openLayersModel(input);
   try {
-    const result = await prune(model, { ...options, data: train, validation: test, progress: trainingProgress(io) });
+    // scope auto: sensitivity on 1,000 training digits, so the test split only reports.
+    const sensitivityData = limitSamples(train, 1000, flags.seed + 2);
+    const result = await prune(model, { ...options, data: train, validation: test, sensitivityData, progress: trainingProgress(io) });
     try {
       const written = await writePruned(result.model, output, !flags['no-huffman']);
       const { report } = result;
