@@ -4,6 +4,7 @@ import { quantizeSpec, runQuantize } from './commands/quantize.js';
 import { pruneSpec, runPrune } from './commands/prune.js';
 import { runSensitivity, sensitivitySpec } from './commands/sensitivity.js';
 import { demoSpec, runDemo } from './commands/demo.js';
+import { distillSpec, runDistill } from './commands/distill.js';
 import { evalSpec, runEval } from './commands/eval.js';
 import { infoSpec, runInfo } from './commands/info.js';
 import { inspectSpec, runInspect } from './commands/inspect.js';
@@ -25,6 +26,7 @@ export const COMMANDS: Record<string, Command> = {
   prune: { spec: pruneSpec, run: runPrune },
   sensitivity: { spec: sensitivitySpec, run: runSensitivity },
   quantize: { spec: quantizeSpec, run: runQuantize },
+  distill: { spec: distillSpec, run: runDistill },
   inspect: { spec: inspectSpec, run: runInspect },
   info: { spec: infoSpec, run: runInfo },
 };
