@@ -166,7 +166,10 @@ export function resolvePruneOptions(options: PruneOptions): ResolvedPruneOptions
     if (nm || target === undefined) throw new RangeError('layerSparsity needs a sparsity target and no N:M pattern');
     for (const [layer, s] of Object.entries(options.layerSparsity)) fraction(`layerSparsity.${layer}`, s);
   }
-  if (options.threshold !== undefined && scope !== 'layer' && method === 'threshold') throw new RangeError(`a threshold applies to every weight alike; drop scope '${scope}'`);
+  if (options.threshold !== undefined && scope !== 'layer') throw new RangeError(`a threshold applies to every weight alike; drop scope '${scope}'`);
+  if (method === 'l1' && options.threshold !== undefined && target !== undefined) {
+    throw new RangeError("method 'l1' prunes either to a sparsity or under a threshold; give one of sparsity and threshold");
+  }
   if (scheduleKind !== 'oneshot' && (options.threshold !== undefined || nm)) {
     throw new RangeError(`schedule '${scheduleKind}' ramps a sparsity; a threshold or an N:M pattern prunes once: use schedule 'oneshot'`);
   }

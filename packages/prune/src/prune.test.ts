@@ -166,5 +166,8 @@ describe('prune', () => {
     await expect(bad({ nm: '2:4', sparsity: 0.5 })).rejects.toThrow(/sets the sparsity.*drop sparsity/);
     await expect(bad({ sparsity: 0.5, schedule: { kind: 'polynomial', endStep: 999 }, data: f.train, finetune: { epochs: 1 } })).rejects.toThrow(/ends at step 999.*only 16 optimizer steps/);
     await expect(bad({ sparsity: 0.5, layerSparsity: { fc9: 0.1 } })).rejects.toThrow(/layerSparsity names fc9/);
+    await expect(bad({ method: 'l1', sparsity: 0.5, threshold: 0.01, data: f.train })).rejects.toThrow(/give one of sparsity and threshold/);
+    await expect(bad({ method: 'threshold', threshold: 0.1, scope: 'global' })).rejects.toThrow(/drop scope 'global'/);
+    await expect(prune({} as never, { sparsity: 0.5 })).rejects.toThrow(/prune takes a tf.LayersModel/);
   });
 });

@@ -96,6 +96,9 @@ function layerSparsities(kernels: readonly PrunableKernel[]): number[] {
  */
 export async function prune(model: tfl.LayersModel, options: PruneOptions): Promise<PruneResult> {
   const o = resolvePruneOptions(options);
+  if (!model || typeof model.toJSON !== 'function' || !Array.isArray(model.layers)) {
+    throw new TypeError('prune takes a tf.LayersModel: load one with loadModel(dir), or expand a LiteModel with model.toLayersModel()');
+  }
   const pruned = await cloneModel(model);
   try {
     const kernels = prunableKernels(pruned, o.exclude);
@@ -179,6 +182,8 @@ export async function prune(model: tfl.LayersModel, options: PruneOptions): Prom
     } finally {
       maskedKernels.dispose();
     }
+    // A custom schedule that never updated at its endStep: pruning ended with the last update.
+    if (afterPruning.length === 0) await pruningDone();
     const afterFinetune = layerSparsities(kernels);
     const after = o.finetune.epochs > 0 ? await accuracy() : accuracyAfterPruning;
     const report = buildReport(o, schedule, kernels, finalMasks, planner.layerTargets, afterPruning, afterFinetune, table);
