@@ -77,6 +77,22 @@ describe('lite prune', () => {
     }
   }, 60_000);
 
+  it('--structured filter --ratio 0.5 removes half the conv filters (pruneStructured), then --sparsity prunes what is left', async () => {
+    const out = join(tmp, 'thin.lite');
+    const r = await liteJson('prune', model, '--structured', 'filter', '--ratio', '0.5', '--sparsity', '0.5', '--finetune-epochs', '1',
+      '--limit', '512', '--json', '-o', out);
+    expect(r.structured).toMatchObject({ target: 'filter', ratio: 0.5 });
+    expect(r.structured.params.after).toBeLessThan(0.6 * r.structured.params.before);
+    const graph = decodeLite(await readFile(out));
+    expect(kernelOf(graph, 'conv1').tensor.shape).toEqual([5, 5, 1, 5]);
+    expect(kernelOf(graph, 'conv2').tensor.shape).toEqual([5, 5, 5, 10]);
+    for (const l of r.layers) expect(l.afterFinetune).toBe(Math.round(0.5 * l.weights) / l.weights);
+    const text = await lite('prune', model, '--structured', 'neuron', '--ratio', '0.5', '--limit', '256', '-o', join(tmp, 'thin-fc.lite'));
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/fc1\s+Dense\s+16,050 → 8,025/);
+    expect(text.stdout).toMatch(/accuracy\s+[\d.]+% → [\d.]+% pruned/);
+  }, 60_000);
+
   it('usage mistakes exit 2, bad option combinations exit 1, each with the reason', async () => {
     const o = ['-o', join(tmp, 'x.lite')];
     const usage: [string[], RegExp][] = [
@@ -86,6 +102,8 @@ describe('lite prune', () => {
       [['prune', model, '--sparsity', '0.9', '--schedule', 'polynomial', ...o], /add --finetune-epochs N/],
       [['prune', model, '--sparsity', '0.9', '--end-step', '100', ...o], /--end-step sets a gradual schedule: add --schedule polynomial/],
       [['prune', model, '--nm', '2/4', ...o], /--nm: an N:M pattern is two integers like 2:4/],
+      [['prune', model, '--ratio', '0.5', ...o], /--ratio needs --structured filter\|channel\|neuron/],
+      [['prune', model, '--structured', 'filter', ...o], /--structured filter needs --ratio R/],
     ];
     for (const [args, message] of usage) {
       const r = await lite(...args);

@@ -1,10 +1,15 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { LiteModel, OPTIMIZER_NAMES, fromLayersModel, loadTfjsLayersModel, saveModel, sparsifyGraph, writeLiteFile, type OptimizerName } from '@lite/core';
 import {
-  PRUNE_METHODS, PRUNE_SCOPES, SCHEDULE_KINDS, formatPruneReport, formatSensitivityTable, parseNM, prune,
-  type PruneMethod, type PruneOptions, type PruneScope, type ScheduleKind,
+  LiteModel, OPTIMIZER_NAMES, evaluate, fromLayersModel, loadTfjsLayersModel, saveModel, sparsifyGraph, train as trainModel, writeLiteFile,
+  type Dataset, type OptimizerName, type ProgressSink,
+} from '@lite/core';
+import {
+  PRUNE_METHODS, PRUNE_SCOPES, SCHEDULE_KINDS, STRUCTURED_IMPORTANCE, STRUCTURED_TARGETS, formatPruneReport, formatSensitivityTable,
+  formatStructuredReport, parseNM, prune, pruneStructured,
+  type PruneMethod, type PruneOptions, type PruneReport, type PruneScope, type ScheduleKind, type StructuredImportance, type StructuredReport,
+  type StructuredTarget,
 } from '@lite/prune';
 import { type CommandSpec, type Flags, UsageError, parseArgs } from '../args.js';
 import { setupBackend } from '../backend.js';
@@ -34,8 +39,9 @@ export const pruneSpec = {
     frequency: { type: 'int', min: 1, value: 'N', description: 'schedule: update masks every N steps (default: 20 updates)' },
     exclude: { type: 'string', value: 'a,b', description: 'layers to leave unpruned, comma-separated' },
     nm: { type: 'string', value: 'N:M', description: 'N:M semi-structured sparsity, e.g. 2:4 (sets the sparsity)' },
-    structured: { type: 'string', choices: ['filter', 'channel', 'neuron'], description: 'structured pruning (with --ratio): remove whole filters, channels or neurons' },
+    structured: { type: 'string', choices: STRUCTURED_TARGETS, description: 'structured pruning (with --ratio): remove whole filters, channels or neurons' },
     ratio: { type: 'number', min: 0, max: 1, maxExclusive: true, value: 'R', description: 'structured: fraction of filters/channels/neurons to remove' },
+    'structured-importance': { type: 'string', choices: STRUCTURED_IMPORTANCE, default: 'l1', description: 'structured: how filters/channels/neurons are ranked' },
     'finetune-epochs': { type: 'int', min: 0, default: 0, value: 'N', description: 'epochs of (masked) fine-tuning on the training split' },
     optimizer: { type: 'string', choices: OPTIMIZER_NAMES, default: 'adam', description: 'fine-tuning optimizer' },
     lr: { type: 'number', min: 0, minInclusive: false, value: 'X', description: 'fine-tuning learning rate (default 0.001 adam, 0.01 sgd)' },
@@ -53,9 +59,10 @@ export const pruneSpec = {
     '  lite prune models/seed-cnn --sparsity 0.9 --scope global --schedule polynomial --finetune-epochs 6 -o seed-cnn.sparse.lite\n' +
     '  lite prune models/seed-cnn --method threshold --threshold 0.1 --finetune-epochs 5 --optimizer sgd -o pruned/   (the reference recipe)\n' +
     '  lite prune models/seed-cnn --nm 2:4 --finetune-epochs 2 -o seed-cnn.2to4.lite\n' +
+    '  lite prune models/seed-cnn --structured filter --ratio 0.5 --finetune-epochs 2 -o seed-cnn.thin.lite   (filters removed; add --sparsity to prune the rest)\n' +
     'Accuracy before and after is measured on the test split; fine-tuning and the sensitivity of --scope auto use the training split. JSON: {input, output, inputBytes,\n' +
     'outputBytes, ratio, method, scope, schedule, masks, asked, accuracy: {before, afterPruning, after, drop}, overall, layers: [{layer,\n' +
-    'weights, asked, afterPruning, afterFinetune}], sensitivity?}',
+    'weights, asked, afterPruning, afterFinetune}], sensitivity?, structured?}',
 } satisfies CommandSpec;
 
 /** Reads a model a command was given as a trainable tfjs Layers model (a .lite graph is expanded back). */
@@ -116,6 +123,32 @@ export async function writePruned(model: tfl.LayersModel, output: string, huffma
   return { bytes, format: 'tfjs' };
 }
 
+/** Whether the flags ask for unstructured pruning (a sparsity, a threshold or N:M). */
+function wantsUnstructured(flags: Flags<typeof pruneSpec.flags>): boolean {
+  return flags.sparsity !== undefined || flags.threshold !== undefined || flags.nm !== undefined || flags.method === 'threshold';
+}
+
+/** Structured pruning first (filters, channels or neurons removed), fine-tuned when no unstructured step follows. */
+async function structuredStep(
+  model: tfl.LayersModel, flags: Flags<typeof pruneSpec.flags>, train: Dataset, test: Dataset, progress: ProgressSink, fineTune: boolean,
+): Promise<{ model: tfl.LayersModel; report: StructuredReport; accuracy?: { before: number; afterPruning: number; after: number } }> {
+  const exclude = flags.exclude ? flags.exclude.split(',').map((x) => x.trim()).filter((x) => x.length > 0) : [];
+  const { model: thin, report } = await pruneStructured(model, {
+    target: flags.structured as StructuredTarget, ratio: flags.ratio!, importance: flags['structured-importance'] as StructuredImportance,
+    data: train, exclude, progress,
+  });
+  if (!fineTune) return { model: thin, report };
+  const pct = async (m: tfl.LayersModel) => 100 * (await evaluate(m, test)).accuracy;
+  const before = await pct(model);
+  const afterPruning = await pct(thin);
+  if (flags['finetune-epochs'] > 0) {
+    await trainModel(thin, train, {
+      epochs: flags['finetune-epochs'], optimizer: flags.optimizer as OptimizerName, learningRate: flags.lr, seed: flags.seed, validation: test, progress,
+    });
+  }
+  return { model: thin, report, accuracy: { before, afterPruning, after: await pct(thin) } };
+}
+
 /** Runs `lite prune`. */
 export async function runPrune(argv: string[], io: Io): Promise<number> {
   const { flags, positionals } = parseArgs(pruneSpec, argv);
@@ -123,41 +156,59 @@ export async function runPrune(argv: string[], io: Io): Promise<number> {
   const output = flags.output;
   if (resolve(output) === resolve(input)) throw new UsageError('--output must differ from the input model', 'prune');
   if (output.endsWith('.lite') && (await stat(output).catch(() => undefined))?.isDirectory()) throw new UsageError(`--output '${output}' is a directory; name the .lite file to write`, 'prune');
-  if (flags.structured !== undefined || flags.ratio !== undefined) {
-    throw new UsageError('--structured/--ratio (structured pruning) is not available in this build yet; use unstructured pruning (--sparsity) or --nm', 'prune');
+  if ((flags.structured === undefined) !== (flags.ratio === undefined)) {
+    throw new UsageError(flags.structured === undefined ? '--ratio needs --structured filter|channel|neuron' : `--structured ${flags.structured} needs --ratio R (the fraction to remove, e.g. 0.5)`, 'prune');
   }
-  const options = pruneOptions(flags);
+  const unstructured = flags.structured === undefined || wantsUnstructured(flags);
+  const options = unstructured ? pruneOptions(flags) : undefined;
   await setupBackend(io);
   const split = await loadData(flags.data, 'prune');
   const train = limitSamples(split.train, flags.limit, flags.seed);
   const test = limitSamples(split.test, flags.limit, 1);
-  const { model, inputBytes } = await openLayersModel(input);
+  const progress = trainingProgress(io);
+  const opened = await openLayersModel(input);
+  const { inputBytes } = opened;
+  const owned: tfl.LayersModel[] = [opened.model];
   try {
-    // scope auto: sensitivity on 1,000 training digits, so the test split only reports.
-    const sensitivityData = limitSamples(train, 1000, flags.seed + 2);
-    const result = await prune(model, { ...options, data: train, validation: test, sensitivityData, progress: trainingProgress(io) });
-    try {
-      const written = await writePruned(result.model, output, !flags['no-huffman']);
-      const { report } = result;
-      const acc = report.accuracy!;
-      const summary = {
-        input, output, inputBytes, outputBytes: written.bytes, ratio: inputBytes / written.bytes,
-        ...report, accuracy: { ...acc, drop: acc.before - acc.after },
-      };
-      if (flags.json) {
-        printJson(io, summary);
-        return 0;
-      }
-      if (report.sensitivity) io.out.write(formatSensitivityTable(report.sensitivity));
-      io.out.write(formatPruneReport(report));
-      const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
-      io.out.write(`accuracy  ${acc.before.toFixed(2)}% → ${acc.afterPruning.toFixed(2)}% pruned → ${acc.after.toFixed(2)}% after ${report.finetuneEpochs} fine-tuning epoch(s) (${signed(acc.after - acc.before)} pt, ${test.count} test samples)\n`);
-      io.out.write(`wrote     ${output}: ${formatBytes(written.bytes)}, ${summary.ratio.toFixed(2)}× smaller than the input's ${formatBytes(inputBytes)}\n`);
-      return 0;
-    } finally {
-      result.model.dispose();
+    let model = opened.model;
+    let structured: Awaited<ReturnType<typeof structuredStep>> | undefined;
+    if (flags.structured !== undefined) {
+      structured = await structuredStep(model, flags, train, test, progress, !unstructured);
+      model = structured.model;
+      owned.push(model);
     }
+    let report: PruneReport | undefined;
+    let accuracy = structured?.accuracy;
+    if (options) {
+      // scope auto: sensitivity on 1,000 training digits, so the test split only reports.
+      const sensitivityData = limitSamples(train, 1000, flags.seed + 2);
+      const result = await prune(model, { ...options, data: train, validation: test, sensitivityData, progress });
+      owned.push(result.model);
+      model = result.model;
+      report = result.report;
+      // After a structured step, "before" is the model as given, not the thinned one.
+      accuracy = structured ? { ...report.accuracy!, before: 100 * (await evaluate(opened.model, test)).accuracy } : report.accuracy!;
+    }
+    const written = await writePruned(model, output, !flags['no-huffman']);
+    const acc = accuracy!;
+    const summary = {
+      input, output, inputBytes, outputBytes: written.bytes, ratio: inputBytes / written.bytes,
+      ...report, accuracy: { ...acc, drop: acc.before - acc.after },
+      ...(structured ? { structured: structured.report } : {}),
+    };
+    if (flags.json) {
+      printJson(io, summary);
+      return 0;
+    }
+    if (structured) io.out.write(`${formatStructuredReport(structured.report).trimEnd()}\n`);
+    if (report?.sensitivity) io.out.write(formatSensitivityTable(report.sensitivity));
+    if (report) io.out.write(formatPruneReport(report));
+    const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+    const epochs = flags['finetune-epochs'];
+    io.out.write(`accuracy  ${acc.before.toFixed(2)}% → ${acc.afterPruning.toFixed(2)}% pruned → ${acc.after.toFixed(2)}% after ${epochs} fine-tuning epoch(s) (${signed(acc.after - acc.before)} pt, ${test.count} test samples)\n`);
+    io.out.write(`wrote     ${output}: ${formatBytes(written.bytes)}, ${summary.ratio.toFixed(2)}× smaller than the input's ${formatBytes(inputBytes)}\n`);
+    return 0;
   } finally {
-    model.dispose();
+    for (const m of owned) m.dispose();
   }
 }
