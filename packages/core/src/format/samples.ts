@@ -265,7 +265,7 @@ export function binaryNet(seed = 8): LiteGraph {
   add('c1/b', [4], 'f32');
   add('c2/k', [3, 3, 4, 5], 'binary');
   add('c2/b', [5], 'f32');
-  add('fc/k', [45, 7], 'ternary');
+  add('fc/k', [20, 7], 'ternary');
   add('out/k', [7, 3], 'binary');
   return {
     nodes: [

@@ -3,6 +3,7 @@ import {
   kernels, type ConvS8Options, type ConvShape, type GemmOptions, type MatmulDynamicOptions, type PoolShape,
 } from '../kernels/index.js';
 import { applyActivation, expandTrailing, isKernelActivation, prelu, scaleShift } from './activations.js';
+import { binaryInputStep } from './binary_steps.js';
 import { axisGeometry, sizeOf } from './geometry.js';
 import { normalizeAxis } from './shapes.js';
 import { weightValues, type PackedIntWeight, type RuntimeWeight } from './weights.js';
@@ -240,9 +241,9 @@ export function buildStep(node: GraphNode, ctx: StepContext): Step | null {
       return null;
     case 'conv2d':
     case 'depthwiseConv2d':
-      return convStep(node, ctx);
+      return node.op === 'conv2d' && node.binaryInput ? binaryInputStep(node, ctx) : convStep(node, ctx);
     case 'dense':
-      return denseStep(node, ctx);
+      return node.binaryInput ? binaryInputStep(node, ctx) : denseStep(node, ctx);
     case 'maxPool2d':
     case 'avgPool2d':
     case 'globalAvgPool2d':

@@ -1,6 +1,7 @@
 import type { CompressedTensor, Encoding, Int4Tensor, Int8Tensor, LiteGraph } from '../graph/index.js';
 import { decodeTensor, tensorByteSize } from '../format/index.js';
 import { kernels } from '../kernels/index.js';
+import { isBinaryEncoded, packBinaryWeight, type PackedBinaryWeight } from './binary_steps.js';
 import { sizeOf } from './geometry.js';
 
 /** A weight the fp32 kernels read. */
@@ -41,7 +42,7 @@ export interface PackedSparseWeight {
 }
 
 /** A weight as the executor holds it after load; op builders in steps.ts switch on `kind` to pick a kernel. */
-export type RuntimeWeight = F32Weight | PackedIntWeight | PackedSparseWeight;
+export type RuntimeWeight = F32Weight | PackedIntWeight | PackedSparseWeight | PackedBinaryWeight;
 
 /** Turns one stored tensor into the form the executor runs. */
 export type WeightPreparer = (tensor: CompressedTensor) => RuntimeWeight;
@@ -122,6 +123,10 @@ export function prepareWeight(tensor: CompressedTensor): RuntimeWeight {
   const prepare = preparers.get(tensor.encoding);
   if (prepare) return checkFilled(tensor, prepare(tensor));
   if ((tensor.encoding === 'int8' || tensor.encoding === 'int4') && packable(tensor)) return packIntWeight(tensor);
+  if (isBinaryEncoded(tensor)) {
+    const binary = packBinaryWeight(tensor);
+    if (binary) return checkFilled(tensor, binary);
+  }
   if (tensor.encoding === 'csr' || tensor.encoding === 'nm') {
     const sparse = packSparseWeight(tensor);
     if (sparse) return checkFilled(tensor, sparse);
