@@ -1,4 +1,4 @@
-import type { Dataset, ProgressSink } from '@lite/core';
+import { type Dataset, type ProgressSink, type Teacher, checkTeacher, resolveSoftTargetOptions } from '@lite/core';
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../calibrate/index.js';
 import type { MixedBudget } from './mixed.js';
 
@@ -32,6 +32,15 @@ export interface ModelQuantizeOptions {
   budget?: MixedBudget;
   seed?: number;
   progress?: ProgressSink;
+  /**
+   * QAT only: a teacher (tf.LayersModel or LiteModel, e.g. the fp32 model) whose soft
+   * targets guide the fine-tuning: the loss becomes core's `softTargetLoss(teacher, { temperature, alpha })`.
+   */
+  teacher?: Teacher;
+  /** With `teacher`: softmax temperature (default 2). */
+  temperature?: number;
+  /** With `teacher`: weight of the soft targets in [0, 1] (default 0.5). */
+  alpha?: number;
 }
 
 /** Options after defaults, checked. */
@@ -73,6 +82,13 @@ export function resolveOptions(options: ModelQuantizeOptions): ResolvedOptions {
   if (mode === 'mixed') {
     if (!options.validation) throw new TypeError("mode 'mixed' measures each layer's sensitivity: pass options.validation (held-out data)");
     if (!options.budget) throw new TypeError("mode 'mixed' needs options.budget: { maxBytes } and/or { maxAccuracyDrop } (points)");
+  }
+  if (options.teacher !== undefined) {
+    if (mode !== 'qat') throw new TypeError(`options.teacher guides QAT's fine-tuning; mode '${mode}' does not train (use mode 'qat')`);
+    checkTeacher(options.teacher);
+    resolveSoftTargetOptions({ temperature: options.temperature, alpha: options.alpha });
+  } else if (options.temperature !== undefined || options.alpha !== undefined) {
+    throw new TypeError('options.temperature and options.alpha are distillation settings: pass options.teacher too');
   }
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new TypeError(`seed must be an integer, got ${seed}`);
