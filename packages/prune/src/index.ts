@@ -16,7 +16,7 @@ export {
   type ResolvedPruneOptions,
   type ScheduleSpec,
 } from './options.js';
-export { formatPruneReport, formatSensitivityTable, type LayerPruneReport, type PruneAccuracy, type PruneReport } from './report.js';
+export { PRUNE_VERSION, formatPruneReport, formatSensitivityTable, type LayerPruneReport, type PruneAccuracy, type PruneReport } from './report.js';
 export { cloneModel } from './clone.js';
 export { kernelValues, prunableKernels, setKernelValues, type PrunableKernel } from './layers.js';
 export * from './importance/index.js';

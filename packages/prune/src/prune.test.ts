@@ -101,6 +101,18 @@ describe('prune', () => {
     r.model.dispose();
   });
 
+  it('constant schedule: one sparsity from beginStep, masks recomputed at the frequency; Taylor ranking; no tensors leak', async () => {
+    const start = tf.memory().numTensors;
+    const r = await prune(f.model, {
+      sparsity: 0.6, method: 'taylor', schedule: { kind: 'constant', beginStep: 3, endStep: 13, frequency: 5 },
+      data: f.train, finetune: { epochs: 1 }, importanceBatches: 2, ...quiet,
+    });
+    expect(r.history.updates.map((u) => [u.step, u.sparsity])).toEqual([[3, 0.6], [8, 0.6], [13, 0.6]]);
+    for (const l of r.report.layers) expect(l.afterFinetune).toBe(Math.round(0.6 * l.weights) / l.weights);
+    r.model.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
   it("threshold mode (the reference's |w| < t → 0) and exclude", async () => {
     const t = 0.05;
     const r = await prune(f.model, { method: 'threshold', threshold: t, exclude: ['conv1'], ...quiet });

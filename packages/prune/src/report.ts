@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { PruneMethod, PruneScope } from './options.js';
 import type { ScheduleKind } from './schedule/index.js';
 import type { SensitivityTable } from './sensitivity/index.js';
@@ -66,3 +67,6 @@ export function formatSensitivityTable(table: SensitivityTable): string {
   const rows = table.layers.map((l) => `${l.layer.padEnd(16)} ${String(l.weights).padStart(8)} ${l.accuracy.map((a) => a.toFixed(2).padStart(7)).join(' ')}`);
   return `${head}\n${rows.join('\n')}\n(accuracy % with only that layer pruned; unpruned ${table.baseline.toFixed(2)}%, ${table.method} ranking)\n`;
 }
+
+/** The @lite/prune version, for provenance records (from its package.json, one level above dist/ and src/). */
+export const PRUNE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -46,6 +46,7 @@ describe('lite prune', () => {
       if (l.layer === 'fc1') expect(tensor.encoding).toBe('csr');
     }
     expect(zeros).toBe(Math.round(0.9 * 21750));
+    expect(graph.provenance.at(-1)).toMatchObject({ step: 'prune', options: { sparsity: 0.9, scope: 'global', schedule: { kind: 'polynomial' } } });
     expect(r.outputBytes).toBe((await stat(out)).size);
     expect(r.ratio).toBeGreaterThan(5);
     expect(r.accuracy.after).toBeGreaterThan(r.accuracy.before - 5);

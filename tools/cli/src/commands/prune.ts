@@ -3,10 +3,10 @@ import { dirname, resolve } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   LiteModel, OPTIMIZER_NAMES, evaluate, fromLayersModel, loadTfjsLayersModel, saveModel, sparsifyGraph, train as trainModel, writeLiteFile,
-  type Dataset, type OptimizerName, type ProgressSink,
+  type Dataset, type OptimizerName, type ProgressSink, type Provenance,
 } from '@lite/core';
 import {
-  PRUNE_METHODS, PRUNE_SCOPES, SCHEDULE_KINDS, STRUCTURED_IMPORTANCE, STRUCTURED_TARGETS, formatPruneReport, formatSensitivityTable,
+  PRUNE_METHODS, PRUNE_SCOPES, PRUNE_VERSION, SCHEDULE_KINDS, STRUCTURED_IMPORTANCE, STRUCTURED_TARGETS, formatPruneReport, formatSensitivityTable,
   formatStructuredReport, parseNM, prune, pruneStructured,
   type PruneMethod, type PruneOptions, type PruneReport, type PruneScope, type ScheduleKind, type StructuredImportance, type StructuredReport,
   type StructuredTarget,
@@ -111,10 +111,13 @@ function pruneOptions(flags: Flags<typeof pruneSpec.flags>): PruneOptions {
 }
 
 /** Writes the pruned model: a .lite file with sparse kernels stored sparse (csr/nm where smaller), or a tfjs directory. */
-export async function writePruned(model: tfl.LayersModel, output: string, huffman: boolean): Promise<{ bytes: number; format: 'lite' | 'tfjs'; sparse?: number }> {
+export async function writePruned(
+  model: tfl.LayersModel, output: string, huffman: boolean, provenance: Provenance[] = [],
+): Promise<{ bytes: number; format: 'lite' | 'tfjs'; sparse?: number }> {
   if (output.endsWith('.lite')) {
     await mkdir(dirname(resolve(output)), { recursive: true });
-    const { graph, tensors } = sparsifyGraph(fromLayersModel(model));
+    const dense = fromLayersModel(model);
+    const { graph, tensors } = sparsifyGraph({ ...dense, provenance: [...dense.provenance, ...provenance] });
     await writeLiteFile(output, graph, { huffman: huffman ? 'auto' : 'off' });
     return { bytes: (await stat(output)).size, format: 'lite', sparse: tensors.filter((t) => t.to !== t.from).length };
   }
@@ -189,7 +192,14 @@ export async function runPrune(argv: string[], io: Io): Promise<number> {
       // After a structured step, "before" is the model as given, not the thinned one.
       accuracy = structured ? { ...report.accuracy!, before: 100 * (await evaluate(opened.model, test)).accuracy } : report.accuracy!;
     }
-    const written = await writePruned(model, output, !flags['no-huffman']);
+    const at = new Date().toISOString();
+    const provenance: Provenance[] = [];
+    if (structured) provenance.push({ step: 'prune-structured', options: { target: flags.structured, ratio: flags.ratio, importance: flags['structured-importance'] }, at, version: PRUNE_VERSION });
+    if (report) {
+      const recorded = { ...options, data: undefined, progress: undefined, layers: Object.fromEntries(report.layers.map((l) => [l.layer, l.afterFinetune])) };
+      provenance.push({ step: 'prune', options: JSON.parse(JSON.stringify(recorded)) as Record<string, unknown>, at, version: PRUNE_VERSION });
+    }
+    const written = await writePruned(model, output, !flags['no-huffman'], provenance);
     const acc = accuracy!;
     const summary = {
       input, output, inputBytes, outputBytes: written.bytes, ratio: inputBytes / written.bytes,
