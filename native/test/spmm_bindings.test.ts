@@ -85,16 +85,29 @@ describe('spmm rejects bad arguments', () => {
       [(v) => v.setBigInt64(32, -1n, true), /impossible/],
       [(v) => v.setBigInt64(64 + 8, 1000n, true), /more steps than k|negative length/],
       [(v) => v.setBigInt64(64, 1n, true), /do not span/],
+      // seg_steps (one u8 per chunk and 64-row segment) at 128: 64-byte header + 3 chunk starts, aligned.
+      [(v) => v.setUint8(128, v.getUint8(128) + 1), /segment step counts do not sum/],
+      [(v) => v.setUint8(129, 0), /segment step counts do not sum/],
     ];
     for (const [change, message] of cases) rejects(() => native.spmm(m, n, k, x, corrupt(change), y()), RangeError, message);
   });
 
   it('corrupt indices and values give numbers, never an out-of-bounds read', () => {
     const bad = packed.slice();
-    bad.fill(0xff, packed.length - 256); // indices section: 65535 everywhere at the end
+    bad.fill(0xff, packed.length - 256); // indices section: row offset 255 everywhere at the end
     const out = y();
     native.spmm(m, n, k, x, bad, out);
     expect(out.every((v) => Number.isFinite(v) || Number.isNaN(v))).toBe(true);
+    // Offsets past a partial last segment (k = 100: rows 64..99), on every kernel (rows 1..3, 5, 17).
+    const kk = 100, big = native.packSparse(kk, n, Float32Array.from({ length: kk * n }, (_, i) => (i % 5 ? 0 : 1)));
+    const view = new DataView(big.buffer);
+    const steps = Number(view.getBigInt64(24, true));
+    big.fill(0xff, big.length - Math.ceil((steps * 16) / 64) * 64 + 0, big.length);
+    for (const rows of [1, 2, 3, 5, 17]) {
+      const o = new Float32Array(rows * n);
+      native.spmm(rows, n, kk, new Float32Array(rows * kk).fill(1), big, o);
+      expect(o.every((v) => Number.isFinite(v))).toBe(true);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 // packSparse / packSparseS8 / spmm / sparseConv2d: every argument is checked
-// (args.h, s8_args.h), and packed weights against their header and chunk
-// offsets, before a kernel reads them (spmm/spmm.h).
+// (args.h, s8_args.h), and packed weights against their header, chunk
+// offsets and segment step counts, before a kernel reads them (spmm/spmm.h).
 #include <cmath>
 #include <functional>
 #include <new>
@@ -27,11 +27,13 @@ int64_t sparse_k(const Napi::Env& env, const Napi::Value& v, const char* name) {
 // Plans the layout, allocates the buffer and lets `write` fill it.
 template <class NonZero, class Write>
 Napi::Value pack(const Napi::Env& env, int bits, int64_t k, int64_t n, const NonZero& nonzero, const Write& write) {
-  std::vector<int64_t> chunk_start(static_cast<size_t>((n + sparse::kChunk - 1) / sparse::kChunk + 1));
-  const sparse::Layout l = sparse::plan(bits, k, n, nonzero, chunk_start.data());
+  const int64_t chunks = (n + sparse::kChunk - 1) / sparse::kChunk;
+  std::vector<int64_t> chunk_start(static_cast<size_t>(chunks + 1));
+  std::vector<uint8_t> seg_steps(static_cast<size_t>(chunks * ((k + sparse::kSegment - 1) / sparse::kSegment)));
+  const sparse::Layout l = sparse::plan(bits, k, n, nonzero, chunk_start.data(), seg_steps.data());
   product(env, {l.total_bytes()}, "the packed weights");
   Napi::Uint8Array out = Napi::Uint8Array::New(env, static_cast<size_t>(l.total_bytes()));
-  write(l, chunk_start.data(), out.Data());
+  write(l, chunk_start.data(), seg_steps.data(), out.Data());
   return out;
 }
 
@@ -50,9 +52,10 @@ sparse::SpmmArgs packed_arg(const Napi::CallbackInfo& info, size_t index, int64_
     throw_range(env, "packed holds " + std::to_string(a.w.k) + "×" + std::to_string(a.w.n) + " weights but " + dims +
                          " is " + std::to_string(k) + "×" + std::to_string(n));
   a.chunk_start = reinterpret_cast<const int64_t*>(bytes + a.w.start_offset());
+  a.seg_steps = bytes + a.w.counts_offset();
   a.scale = a.w.value_bits == 8 ? reinterpret_cast<const float*>(bytes + a.w.scale_offset()) : nullptr;
   a.values = bytes + a.w.values_offset();
-  a.indices = reinterpret_cast<const uint16_t*>(bytes + a.w.indices_offset());
+  a.indices = bytes + a.w.indices_offset();
   return a;
 }
 
@@ -94,7 +97,9 @@ Napi::Value PackSparse(const Napi::CallbackInfo& info) {
   require_count(env, w.length, product(env, {k, n}, "k·n"), "w", "k·n");
   const float* v = static_cast<const float*>(w.data);
   return pack(env, 32, k, n, [v](int64_t i) { return v[i] != 0.f; },
-              [v](const sparse::Layout& l, const int64_t* start, uint8_t* out) { sparse::pack_f32(l, start, v, out); });
+              [v](const sparse::Layout& l, const int64_t* start, const uint8_t* counts, uint8_t* out) {
+                sparse::pack_f32(l, start, counts, v, out);
+              });
 }
 
 // packSparseS8(k, n, q, scale): q is k×n int8 (row-major, nonzero where q != 0), scale one positive float32 per column.
@@ -112,7 +117,9 @@ Napi::Value PackSparseS8(const Napi::CallbackInfo& info) {
     if (!(s[j] > 0.f) || !std::isfinite(s[j]))
       throw_range(env, "scale[" + std::to_string(j) + "] must be positive and finite, got " + std::to_string(s[j]));
   return pack(env, 8, k, n, [v](int64_t i) { return v[i] != 0; },
-              [v, s](const sparse::Layout& l, const int64_t* start, uint8_t* out) { sparse::pack_s8(l, start, v, s, out); });
+              [v, s](const sparse::Layout& l, const int64_t* start, const uint8_t* counts, uint8_t* out) {
+                sparse::pack_s8(l, start, counts, v, s, out);
+              });
 }
 
 // spmm(m, n, k, x, packed, y, options?) with options {bias, activation}: y = act(x·W + bias).

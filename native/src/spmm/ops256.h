@@ -9,19 +9,20 @@ namespace {
 
 struct Ops256 {
   using I = Simd256;
-  static __m256i clamped(const uint16_t* idx, uint32_t kmax) {
-    const __m256i i = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(idx)));
-    return _mm256_min_epu32(i, _mm256_set1_epi32(static_cast<int32_t>(kmax)));
+  static __m256i clamped(const uint8_t* idx, uint32_t lim) {
+    const __m256i i = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(idx)));
+    return _mm256_min_epu32(i, _mm256_set1_epi32(static_cast<int32_t>(lim)));
   }
-  static __m256 gather(const float* x, const uint16_t* idx, uint32_t kmax) {
-    return _mm256_i32gather_ps(x, clamped(idx, kmax), 4);
+  static __m256 gather(const float* xs, const uint8_t* idx, uint32_t lim) {
+    return _mm256_i32gather_ps(xs, clamped(idx, lim), 4);
   }
   static __m256 values(const float* v) { return _mm256_loadu_ps(v); }
   static __m256 values(const int8_t* q) {
     return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(q))));
   }
-  static void offsets(const uint16_t* idx, uint32_t kmax, int32_t* out) {
-    _mm256_store_si256(reinterpret_cast<__m256i*>(out), _mm256_slli_epi32(clamped(idx, kmax), 3));
+  static void offsets(const uint8_t* idx, uint32_t lim, int32_t base, int32_t* out) {
+    const __m256i row = _mm256_add_epi32(clamped(idx, lim), _mm256_set1_epi32(base));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(out), _mm256_slli_epi32(row, 3));
   }
   static void widen(const int8_t* q, float* out) { _mm256_store_ps(out, values(q)); }
 };

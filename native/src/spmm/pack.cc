@@ -1,4 +1,4 @@
-// Packing sparse weights into the SELL-16 layout (spmm.h), and checking a
+// Packing sparse weights into the segmented SELL-16 layout (spmm.h), and checking a
 // packed buffer before a kernel reads it.
 #include <cstring>
 
@@ -7,46 +7,55 @@
 namespace lite::sparse {
 namespace {
 
-void write_header(const Layout& l, const int64_t* chunk_start, uint8_t* out) {
+void write_header(const Layout& l, const int64_t* chunk_start, const uint8_t* seg_steps, uint8_t* out) {
   const uint32_t words[6] = {kMagic, kVersion, static_cast<uint32_t>(l.value_bits), static_cast<uint32_t>(l.k),
                              static_cast<uint32_t>(l.n), static_cast<uint32_t>(l.chunks)};
   std::memcpy(out, words, sizeof words);
   const int64_t totals[2] = {l.steps, l.nnz};
   std::memcpy(out + 24, totals, sizeof totals);
   std::memcpy(out + l.start_offset(), chunk_start, static_cast<size_t>(l.chunks + 1) * 8);
+  std::memcpy(out + l.counts_offset(), seg_steps, static_cast<size_t>(l.chunks * l.segments()));
 }
 
-// Places each stored element of chunk b at its column's next step: value(i)
-// for element i = r·n + j is written as element T of the values section.
+// Places each stored element of chunk b at its column's next step in its
+// segment: value(i) for element i = r·n + j is written as element T of the
+// values section, and r − 64·segment as its offset.
 template <class T, class Value>
-void place(const Layout& l, const int64_t* chunk_start, const Value& value, uint8_t* out) {
+void place(const Layout& l, const int64_t* chunk_start, const uint8_t* seg_steps, const Value& value, uint8_t* out) {
   T* values = reinterpret_cast<T*>(out + l.values_offset());
-  uint16_t* indices = reinterpret_cast<uint16_t*>(out + l.indices_offset());
+  uint8_t* indices = out + l.indices_offset();
+  const int64_t segments = l.segments();
   for (int64_t b = 0; b < l.chunks; ++b) {
-    int64_t next[kChunk] = {};
     const int64_t j0 = b * kChunk, width = l.n - j0 < kChunk ? l.n - j0 : kChunk;
-    for (int64_t r = 0; r < l.k; ++r)
-      for (int64_t c = 0; c < width; ++c) {
-        const T v = value(r * l.n + j0 + c);
-        if (v == T(0)) continue;
-        const int64_t at = (chunk_start[b] + next[c]++) * kChunk + c;
-        values[at] = v;
-        indices[at] = static_cast<uint16_t>(r);
-      }
+    int64_t first = chunk_start[b];  // the segment's first step
+    for (int64_t g = 0; g < segments; ++g) {
+      int64_t next[kChunk] = {};
+      const int64_t r1 = (g + 1) * kSegment < l.k ? (g + 1) * kSegment : l.k;
+      for (int64_t r = g * kSegment; r < r1; ++r)
+        for (int64_t c = 0; c < width; ++c) {
+          const T v = value(r * l.n + j0 + c);
+          if (v == T(0)) continue;
+          const int64_t at = (first + next[c]++) * kChunk + c;
+          values[at] = v;
+          indices[at] = static_cast<uint8_t>(r - g * kSegment);
+        }
+      first += seg_steps[b * segments + g];
+    }
   }
 }
 
 }  // namespace
 
-void pack_f32(const Layout& l, const int64_t* chunk_start, const float* w, uint8_t* out) {
-  write_header(l, chunk_start, out);
-  place<float>(l, chunk_start, [w](int64_t i) { return w[i]; }, out);
+void pack_f32(const Layout& l, const int64_t* chunk_start, const uint8_t* seg_steps, const float* w, uint8_t* out) {
+  write_header(l, chunk_start, seg_steps, out);
+  place<float>(l, chunk_start, seg_steps, [w](int64_t i) { return w[i]; }, out);
 }
 
-void pack_s8(const Layout& l, const int64_t* chunk_start, const int8_t* q, const float* scale, uint8_t* out) {
-  write_header(l, chunk_start, out);
+void pack_s8(const Layout& l, const int64_t* chunk_start, const uint8_t* seg_steps, const int8_t* q,
+             const float* scale, uint8_t* out) {
+  write_header(l, chunk_start, seg_steps, out);
   std::memcpy(out + l.scale_offset(), scale, static_cast<size_t>(l.n) * 4);
-  place<int8_t>(l, chunk_start, [q](int64_t i) { return q[i]; }, out);
+  place<int8_t>(l, chunk_start, seg_steps, [q](int64_t i) { return q[i]; }, out);
 }
 
 const char* read_layout(const uint8_t* buffer, int64_t bytes, Layout* l) {
@@ -70,6 +79,14 @@ const char* read_layout(const uint8_t* buffer, int64_t bytes, Layout* l) {
   for (int64_t b = 0; b < l->chunks; ++b)
     if (start[b + 1] < start[b] || start[b + 1] - start[b] > l->k)
       return "is corrupt: a chunk has a negative length or more steps than k";
+  // Each chunk's segment counts must sum to its steps (kernels walk a chunk by them).
+  const uint8_t* counts = buffer + l->counts_offset();
+  const int64_t segments = l->segments();
+  for (int64_t b = 0; b < l->chunks; ++b) {
+    int64_t sum = 0;
+    for (int64_t g = 0; g < segments; ++g) sum += counts[b * segments + g];
+    if (sum != start[b + 1] - start[b]) return "is corrupt: a chunk's segment step counts do not sum to its steps";
+  }
   return "";
 }
 

@@ -5,15 +5,17 @@
 //
 //   struct Ops {
 //     using I = <Simd type>;                       // L lanes, L divides 16
-//     // x[min(idx[c], kmax)] for lanes c < L
-//     static I::V gather(const float* x, const uint16_t* idx, uint32_t kmax);
+//     // xs[min(idx[c], lim)] for lanes c < L (xs: a segment of x)
+//     static I::V gather(const float* xs, const uint8_t* idx, uint32_t lim);
 //     static I::V values(const float* v);  static I::V values(const int8_t* q);
-//     // out[c] = min(idx[c], kmax)·L, c < L      // offsets into a transposed tile
-//     static void offsets(const uint16_t* idx, uint32_t kmax, int32_t* out);
+//     // out[c] = (base + min(idx[c], lim))·L, c < L   // offsets into a transposed tile
+//     static void offsets(const uint8_t* idx, uint32_t lim, int32_t base, int32_t* out);
 //     static void widen(const int8_t* q, float* out);  // L int8 → float
 //   };
 //
-// Two kernels read the same packed chunks (spmm.h):
+// Two kernels read the same packed chunks (spmm.h), walking each chunk's
+// steps segment by segment (Segments below); the AVX-512 path has a third for
+// batch 1-3 in spmm_avx512.cc:
 // - rows (few rows): lanes are a chunk's columns; each step gathers the 16
 //   activations its 16 columns need and FMAs them into the column sums, so an
 //   output vector is finished with no reduction. One pass per ≤ 4 rows.
@@ -36,7 +38,23 @@ namespace {
 namespace spmm_detail {
 
 using sparse::kChunk;
+using sparse::kSegment;
 using sparse::SpmmArgs;
+
+// Walks chunk b's segments: fn(first step, step count, segment's first row,
+// largest offset into the segment that stays below k).
+template <class Fn>
+inline void for_segments(const SpmmArgs& a, int64_t b, const Fn& fn) {
+  const int64_t segments = a.w.segments();
+  const uint8_t* counts = a.seg_steps + b * segments;
+  int64_t s = a.chunk_start[b];
+  for (int64_t g = 0; g < segments; ++g) {
+    const int64_t count = counts[g], base = g * kSegment;
+    if (count == 0) continue;
+    fn(s, count, base, static_cast<uint32_t>(std::min<int64_t>(kSegment, a.w.k - base) - 1));
+    s += count;
+  }
+}
 
 // Below this many rows the gather kernel wins (one gather per row and step
 // beats transposing X when there are few rows to share it); see spmm_<isa>.cc.
@@ -64,26 +82,25 @@ struct Kernels {
     return acc;
   }
 
-  static uint32_t kmax(const SpmmArgs& a) { return a.w.k > 0 ? static_cast<uint32_t>(a.w.k - 1) : 0; }
-
   // Rows [i0, i0 + R) × chunks [b0, b1) on the gather kernel.
   template <class T, int R>
   static void rows(const SpmmArgs& a, int64_t i0, int64_t b0, int64_t b1) {
     const T* values = static_cast<const T*>(a.values);
-    const uint32_t top = kmax(a);
     const float* x[R];
     for (int r = 0; r < R; ++r) x[r] = a.x + (i0 + r) * a.w.k;
     for (int64_t b = b0; b < b1; ++b) {
       V acc[R][G];
       for (int r = 0; r < R; ++r)
         for (int g = 0; g < G; ++g) acc[r][g] = I::zero();
-      for (int64_t s = a.chunk_start[b]; s < a.chunk_start[b + 1]; ++s) {
-        const uint16_t* idx = a.indices + s * kChunk;
-        for (int g = 0; g < G; ++g) {
-          const V v = Ops::values(values + s * kChunk + g * L);
-          for (int r = 0; r < R; ++r) acc[r][g] = I::fma(Ops::gather(x[r], idx + g * L, top), v, acc[r][g]);
+      for_segments(a, b, [&](int64_t s0, int64_t count, int64_t base, uint32_t lim) {
+        for (int64_t s = s0; s < s0 + count; ++s) {
+          const uint8_t* idx = a.indices + s * kChunk;
+          for (int g = 0; g < G; ++g) {
+            const V v = Ops::values(values + s * kChunk + g * L);
+            for (int r = 0; r < R; ++r) acc[r][g] = I::fma(Ops::gather(x[r] + base, idx + g * L, lim), v, acc[r][g]);
+          }
         }
-      }
+      });
       for (int g = 0; g < G; ++g) {
         const int64_t j = b * kChunk + g * L, cols = std::min<int64_t>(L, a.w.n - j);
         if (cols <= 0) break;
@@ -126,7 +143,6 @@ struct Kernels {
   template <class T>
   static void tiles(const SpmmArgs& a, const float* xt, int64_t b0, int64_t b1) {
     const T* values = static_cast<const T*>(a.values);
-    const uint32_t top = kmax(a);
     const int64_t tile_count = (a.m + L - 1) / L;
     for (int64_t b = b0; b < b1; ++b) {
       for (int g = 0; g < G; ++g) {
@@ -136,13 +152,15 @@ struct Kernels {
           const float* tile = xt + t * a.w.k * L;
           V acc[L];
           for (int c = 0; c < L; ++c) acc[c] = I::zero();
-          for (int64_t s = a.chunk_start[b]; s < a.chunk_start[b + 1]; ++s) {
-            alignas(64) int32_t off[L];
-            alignas(64) float widened[L];
-            Ops::offsets(a.indices + s * kChunk + g * L, top, off);
-            const float* w = weights(values + s * kChunk + g * L, widened);
-            for (int c = 0; c < L; ++c) acc[c] = I::fma(I::bcast(w + c), I::load(tile + off[c]), acc[c]);
-          }
+          for_segments(a, b, [&](int64_t s0, int64_t count, int64_t base, uint32_t lim) {
+            for (int64_t s = s0; s < s0 + count; ++s) {
+              alignas(64) int32_t off[L];
+              alignas(64) float widened[L];
+              Ops::offsets(a.indices + s * kChunk + g * L, lim, static_cast<int32_t>(base), off);
+              const float* w = weights(values + s * kChunk + g * L, widened);
+              for (int c = 0; c < L; ++c) acc[c] = I::fma(I::bcast(w + c), I::load(tile + off[c]), acc[c]);
+            }
+          });
           I::transpose(acc);  // acc[r]: row t·L + r, columns [j, j + L)
           const int64_t rows = std::min<int64_t>(L, a.m - t * L);
           for (int64_t r = 0; r < rows; ++r)
@@ -160,16 +178,8 @@ struct Kernels {
 
   template <class T>
   static void run_typed(const SpmmArgs& a, int64_t min_tile_rows) {
-    const int64_t work = a.w.steps * kChunk * a.m;
-    const bool threaded = work >= kMinThreadedWork && num_threads() > 1;
-    auto over_chunks = [&](const auto& fn) {
-      if (threaded)
-        parallel_for(a.w.chunks, fn);
-      else
-        fn(int64_t{0}, a.w.chunks);
-    };
     if (a.m < min_tile_rows) {
-      over_chunks([&](int64_t b0, int64_t b1) { rows_all<T>(a, b0, b1); });
+      over_chunks(a, [&](int64_t b0, int64_t b1) { rows_all<T>(a, b0, b1); });
       return;
     }
     // Per calling thread, kept across calls (no page faults per call).
@@ -177,7 +187,9 @@ struct Kernels {
     const size_t floats = static_cast<size_t>((a.m + L - 1) / L * L * a.w.k);
     if (xt.size() < floats) xt.resize(floats);
     transpose_x(a, xt.data());
-    over_chunks([&](int64_t b0, int64_t b1) { tiles<T>(a, xt.data(), b0, b1); });
+    // The caller's xt: a worker naming xt would get its own (empty) thread_local.
+    const float* tiles_x = xt.data();
+    over_chunks(a, [&](int64_t b0, int64_t b1) { tiles<T>(a, tiles_x, b0, b1); });
   }
 
   static void run(const SpmmArgs& a, int64_t min_tile_rows) {
@@ -186,6 +198,15 @@ struct Kernels {
       run_typed<int8_t>(a, min_tile_rows);
     else
       run_typed<float>(a, min_tile_rows);
+  }
+
+  // Runs fn(b0, b1) over chunks [0, chunks), threaded when the work is large enough.
+  template <class Fn>
+  static void over_chunks(const SpmmArgs& a, const Fn& fn) {
+    if (a.w.steps * kChunk * a.m >= kMinThreadedWork && num_threads() > 1)
+      parallel_for(a.w.chunks, fn);
+    else
+      fn(int64_t{0}, a.w.chunks);
   }
 };
 

@@ -8,9 +8,9 @@ namespace {
 struct RefOps {
   using I = SimdRefN<4>;
   static constexpr int L = I::L;
-  static I::V gather(const float* x, const uint16_t* idx, uint32_t kmax) {
+  static I::V gather(const float* xs, const uint8_t* idx, uint32_t lim) {
     I::V v;
-    for (int c = 0; c < L; ++c) v[c] = x[std::min<uint32_t>(idx[c], kmax)];
+    for (int c = 0; c < L; ++c) v[c] = xs[std::min<uint32_t>(idx[c], lim)];
     return v;
   }
   static I::V values(const float* v) { return I::load(v); }
@@ -19,8 +19,8 @@ struct RefOps {
     for (int c = 0; c < L; ++c) v[c] = q[c];
     return v;
   }
-  static void offsets(const uint16_t* idx, uint32_t kmax, int32_t* out) {
-    for (int c = 0; c < L; ++c) out[c] = static_cast<int32_t>(std::min<uint32_t>(idx[c], kmax)) * L;
+  static void offsets(const uint8_t* idx, uint32_t lim, int32_t base, int32_t* out) {
+    for (int c = 0; c < L; ++c) out[c] = (base + static_cast<int32_t>(std::min<uint32_t>(idx[c], lim))) * L;
   }
   static void widen(const int8_t* q, float* out) {
     for (int c = 0; c < L; ++c) out[c] = q[c];

@@ -2,7 +2,8 @@
 // byte for byte; every shape 1..6 at sparsities 0%..100% on dyadic data (small
 // multiples of powers of two: every product and sum is exact in float32, so
 // any summation order must give the reference's value exactly); odd shapes
-// (1, 3, 17, 1023) and random data within float32 rounding; int8 values;
+// (1, 3, 17, 1023) and random data within float32 rounding; K around the
+// layout's 64-row segments (63..129, 4097, empty and full segments); int8 values;
 // bias and activations; both kernels (few rows gather, more rows tile). The
 // test script runs this file once per instruction-set path (LITE_ISA).
 //
@@ -134,6 +135,31 @@ describe(`spmm (${info.isa})`, () => {
     f.expectNone();
   });
 
+  it('64-row segments: K at and around segment boundaries, empty and full segments, exact on dyadic data', () => {
+    const f = new Failures();
+    let seed = 500;
+    // K = 63, 64, 65, 127, 128, 129 and 4097 (one row past 64 segments); both kernels and the batch-1..3 permute kernel.
+    for (const k of [63, 64, 65, 127, 128, 129, 4097])
+      for (const m of k > 1000 ? [1, 3, 9] : [1, 2, 3, 4, 8, 17])
+        for (const int8 of [false, true]) {
+          const rand = rng(seed++), n = 33;
+          const w = sparseWeights(k, n, 0.85, rand, int8 ? () => Math.floor(rand() * 255) - 127 : dyadic(rand));
+          for (let r = 0; r < k; r++)
+            for (let j = 0; j < n; j++) {
+              if (r >= 64 && r < 128) w[r * n + j] = 0; // segment 1 empty in every chunk
+              if (r === k - 1 || r === 63 || r === 0) w[r * n + j] = int8 ? 3 : 0.375; // first, last, boundary rows full
+              if (j < 16 && r % 64 < 40) w[r * n + j] = int8 ? -5 : -1.5; // chunk 0: 40 steps per full segment
+            }
+          const scale = int8 ? fill(n, () => 2 ** -Math.floor(rand() * 6)) : undefined;
+          const { packed, same } = packBoth(k, n, w, scale);
+          f.add(same);
+          const options = { bias: seed % 2 ? fill(n, dyadic(rand)) : null, activation: ACTIVATIONS[seed % 4] };
+          const label = `segments ${m}×${k}·${k}×${n} ${int8 ? 'int8' : 'f32'}`;
+          f.add(check({ label, m, n, k, x: fill(m * k, dyadic(rand)), w: packed, options }, true));
+        }
+    f.expectNone();
+  });
+
   it('a 90%-sparse layer at batch 1, 8 and 64 (the benchmark shapes, K = N = 512)', () => {
     const f = new Failures();
     for (const m of [1, 8, 64])
@@ -182,12 +208,15 @@ describe(`sparseConv2d (${info.isa})`, () => {
 });
 
 describe('packed sparse weights', () => {
+  // Segment padding (each 64-row segment of a chunk is as long as its fullest
+  // column there) takes random 90% sparsity to ~1.7 stored entries per nonzero
+  // at 5 bytes each (float32 value, u8 row offset): ~22% of dense float32.
   it('are smaller than dense float32 at 90% sparsity (int8 smaller still)', () => {
     const rand = rng(9), k = 512, n = 512;
     const w = sparseWeights(k, n, 0.9, rand, () => Math.floor(rand() * 255) - 127);
     const f32 = kernels.packSparse(k, n, w).length, s8 = kernels.packSparseS8(k, n, Int8Array.from(w), fill(n, () => 0.01)).length;
-    expect(f32).toBeLessThan(k * n * 4 * 0.2);
-    expect(s8).toBeLessThan(f32 * 0.6);
+    expect(f32).toBeLessThan(k * n * 4 * 0.25);
+    expect(s8).toBeLessThan(f32 * 0.45);
   });
 
   it('are refused by spmm when they do not match k×n, are truncated or are not packed weights', () => {

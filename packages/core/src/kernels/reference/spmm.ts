@@ -1,6 +1,6 @@
 /**
  * Reference sparse GEMM: packing (byte for byte the native layout of
- * native/src/spmm/spmm.h), the product summed in float64 over each column's
+ * native/src/spmm/spmm.h: 16-column chunks, 64-row segments, u8 row offsets), the product summed in float64 over each column's
  * stored nonzeros, and the sparse convolution as the dense reference conv on
  * the unpacked filters. Native results must match these to float32 rounding.
  */
@@ -9,46 +9,69 @@ import { activate } from './activation.js';
 import { conv2d } from './conv.js';
 
 const MAGIC = 0x5750534c; // "LSPW"
-const VERSION = 1;
+const VERSION = 2;
 const HEADER = 64;
 const CHUNK = 16;
+const SEGMENT = 64;
 const MAX_K = 65536;
 
 interface Layout { bits: 32 | 8; k: number; n: number; chunks: number; steps: number; nnz: number }
 
 const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
-const scaleOffset = (l: Layout) => align(HEADER + (l.chunks + 1) * 8);
+const segmentsOf = (l: Layout) => Math.ceil(l.k / SEGMENT);
+const countsOffset = (l: Layout) => align(HEADER + (l.chunks + 1) * 8);
+const scaleOffset = (l: Layout) => align(countsOffset(l) + l.chunks * segmentsOf(l));
 const valuesOffset = (l: Layout) => align(scaleOffset(l) + (l.bits === 8 ? l.chunks * CHUNK * 4 : 0));
 const indicesOffset = (l: Layout) => align(valuesOffset(l) + (l.steps * CHUNK * l.bits) / 8);
-const totalBytes = (l: Layout) => align(indicesOffset(l) + l.steps * CHUNK * 2);
+const totalBytes = (l: Layout) => align(indicesOffset(l) + l.steps * CHUNK);
 
 /** The packed form of k×n weights whose element i is `value(i)` (stored when nonzero). */
 function pack(bits: 32 | 8, k: number, n: number, value: (i: number) => number, scale?: Float32Array): Uint8Array {
   for (const [name, v] of [['k', k], ['n', n]] as const)
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
   if (k > MAX_K) throw new RangeError(`k must be at most ${MAX_K} (row indices are 16-bit), got ${k}`);
-  const chunks = Math.ceil(n / CHUNK);
+  const chunks = Math.ceil(n / CHUNK), segments = Math.ceil(k / SEGMENT);
   // Each column's stored rows, in increasing order.
   const rows: number[][] = Array.from({ length: n }, () => []);
   for (let r = 0; r < k; r++) for (let j = 0; j < n; j++) if (value(r * n + j) !== 0) rows[j]!.push(r);
+  // counts[b·segments + g]: steps of chunk b in segment g (its fullest column's nonzeros there);
+  // segStart[b·segments + g]: that chunk-segment's first step.
+  const counts = new Uint8Array(chunks * segments);
+  for (let j = 0; j < n; j++) {
+    const inSegment = new Array<number>(segments).fill(0);
+    for (const r of rows[j]!) inSegment[Math.floor(r / SEGMENT)]!++;
+    const b = Math.floor(j / CHUNK);
+    inSegment.forEach((c, g) => { counts[b * segments + g] = Math.max(counts[b * segments + g]!, c); });
+  }
+  const segStart: number[] = [];
   const start = [0];
-  for (let b = 0; b < chunks; b++) start.push(start[b]! + Math.max(0, ...rows.slice(b * CHUNK, (b + 1) * CHUNK).map((c) => c.length)));
-  const l: Layout = { bits, k, n, chunks, steps: start[chunks]!, nnz: rows.reduce((s, c) => s + c.length, 0) };
+  let steps = 0;
+  for (let b = 0; b < chunks; b++) {
+    for (let g = 0; g < segments; g++) {
+      segStart.push(steps);
+      steps += counts[b * segments + g]!;
+    }
+    start.push(steps);
+  }
+  const l: Layout = { bits, k, n, chunks, steps, nnz: rows.reduce((s, c) => s + c.length, 0) };
   const out = new Uint8Array(totalBytes(l));
   const view = new DataView(out.buffer);
   [MAGIC, VERSION, bits, k, n, chunks].forEach((v, i) => view.setUint32(4 * i, v, true));
   view.setBigInt64(24, BigInt(l.steps), true);
   view.setBigInt64(32, BigInt(l.nnz), true);
   start.forEach((s, b) => view.setBigInt64(HEADER + 8 * b, BigInt(s), true));
+  out.set(counts, countsOffset(l));
   if (scale) scale.forEach((s, j) => view.setFloat32(scaleOffset(l) + 4 * j, s, true));
   for (let j = 0; j < n; j++) {
     const b = Math.floor(j / CHUNK);
-    rows[j]!.forEach((r, t) => {
-      const entry = (start[b]! + t) * CHUNK + (j % CHUNK);
+    const next = new Array<number>(segments).fill(0);
+    for (const r of rows[j]!) {
+      const g = Math.floor(r / SEGMENT);
+      const entry = (segStart[b * segments + g]! + next[g]!++) * CHUNK + (j % CHUNK);
       if (bits === 32) view.setFloat32(valuesOffset(l) + 4 * entry, value(r * n + j), true);
       else view.setInt8(valuesOffset(l) + entry, value(r * n + j));
-      view.setUint16(indicesOffset(l) + 2 * entry, r, true);
-    });
+      out[indicesOffset(l) + entry] = r - g * SEGMENT;
+    }
   }
   return out;
 }
@@ -73,14 +96,17 @@ export function packSparseS8(k: number, n: number, q: Int8Array, scale: Float32A
 export function unpackSparse(packed: Uint8Array, k: number, n: number): Float32Array {
   const { l, view, start } = read(packed, k, n);
   const w = new Float32Array(k * n);
+  const segments = segmentsOf(l);
   for (let j = 0; j < n; j++) {
     const b = Math.floor(j / CHUNK);
     const scale = l.bits === 8 ? view.getFloat32(scaleOffset(l) + 4 * j, true) : 1;
-    for (let s = start[b]!; s < start[b + 1]!; s++) {
-      const entry = s * CHUNK + (j % CHUNK);
-      const v = l.bits === 32 ? view.getFloat32(valuesOffset(l) + 4 * entry, true) : view.getInt8(valuesOffset(l) + entry);
-      if (v !== 0) w[view.getUint16(indicesOffset(l) + 2 * entry, true) * n + j] = v * scale;
-    }
+    let s = start[b]!;
+    for (let g = 0; g < segments; g++)
+      for (let t = 0; t < packed[countsOffset(l) + b * segments + g]!; t++, s++) {
+        const entry = s * CHUNK + (j % CHUNK);
+        const v = l.bits === 32 ? view.getFloat32(valuesOffset(l) + 4 * entry, true) : view.getInt8(valuesOffset(l) + entry);
+        if (v !== 0) w[(g * SEGMENT + packed[indicesOffset(l) + entry]!) * n + j] = v * scale;
+      }
   }
   return w;
 }
