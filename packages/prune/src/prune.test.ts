@@ -3,6 +3,7 @@ import { silentProgress } from '@lite/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkNM } from './nm/index.js';
 import { prune } from './prune.js';
+import { PolynomialDecay } from './schedule/index.js';
 import { type Fixture, kernelsOf, trainedSeedCnn, zerosIn } from './testing/fixture.js';
 
 let f: Fixture;
@@ -111,6 +112,19 @@ describe('prune', () => {
     for (const l of r.report.layers) expect(l.afterFinetune).toBe(Math.round(0.6 * l.weights) / l.weights);
     r.model.dispose();
     expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('takes a PolynomialDecay instance; per-layer targets ramp with it', async () => {
+    const schedule = new PolynomialDecay({ finalSparsity: 0.5, endStep: 10, frequency: 5 });
+    const r = await prune(f.model, { schedule, data: f.train, finetune: { epochs: 1 }, ...quiet });
+    expect(r.report).toMatchObject({ asked: 0.5, scope: 'layer', schedule: 'polynomial' });
+    const mid = 0.5 - 0.5 * 0.125;
+    const zerosAt = (s: number) => Object.values(SIZES).reduce((n, size) => n + Math.round(s * size), 0);
+    expect(r.history.updates.map((u) => u.step)).toEqual([0, 5, 10]);
+    expect(r.history.updates[1].sparsity).toBeCloseTo(mid, 12);
+    expect(r.history.updates[1].achieved * 21750).toBeCloseTo(zerosAt(mid), 6);
+    for (const l of r.report.layers) expect(l.afterFinetune).toBe(Math.round(0.5 * l.weights) / l.weights);
+    r.model.dispose();
   });
 
   it("threshold mode (the reference's |w| < t → 0) and exclude", async () => {
