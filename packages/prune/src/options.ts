@@ -1,4 +1,4 @@
-import { type Dataset, type LossFn, type OptimizerName, OPTIMIZER_NAMES, type ProgressSink } from '@lite/core';
+import { type Dataset, type LossFn, type OptimizerName, OPTIMIZER_NAMES, type ProgressSink, type Teacher, teacherLoss } from '@lite/core';
 import type { ImportanceMethod } from './importance/index.js';
 import { checkPattern, parseNM, type NMPattern } from './nm/index.js';
 import { type PruningSchedule, SCHEDULE_KINDS, type ScheduleKind } from './schedule/index.js';
@@ -82,6 +82,16 @@ export interface PruneOptions {
   masks?: boolean;
   /** A training loss replacing softmax cross-entropy (e.g. a distillation loss). */
   loss?: LossFn;
+  /**
+   * A teacher (tf.LayersModel or LiteModel, e.g. the unpruned model) whose soft
+   * targets guide fine-tuning: the loss becomes core's `softTargetLoss(teacher,
+   * { temperature, alpha })` (joint pruning + distillation). Not with `loss`.
+   */
+  teacher?: Teacher;
+  /** With `teacher`: softmax temperature (default 2). */
+  temperature?: number;
+  /** With `teacher`: weight of the soft targets in [0, 1] (default 0.5). */
+  alpha?: number;
   seed?: number;
   progress?: ProgressSink;
 }
@@ -205,5 +215,8 @@ export function resolvePruneOptions(options: PruneOptions): ResolvedPruneOptions
   if (options.importanceBatches !== undefined && (!Number.isInteger(options.importanceBatches) || options.importanceBatches < 1)) {
     throw new RangeError(`importanceBatches must be a positive integer, got ${JSON.stringify(options.importanceBatches)}`);
   }
-  return { ...options, method, scope, exclude, nm, target, scheduleKind, finetune, l1, sensitivitySparsities, masks, seed };
+  const distill = teacherLoss(options);
+  if (distill && options.loss) throw new TypeError('give options.loss or options.teacher (whose soft targets become the loss), not both');
+  const loss = options.loss ?? distill;
+  return { ...options, method, scope, exclude, nm, target, scheduleKind, finetune, l1, sensitivitySparsities, masks, seed, loss };
 }

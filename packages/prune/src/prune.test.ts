@@ -195,5 +195,26 @@ describe('prune', () => {
     await expect(bad({ method: 'l1', sparsity: 0.5, threshold: 0.01, data: f.train })).rejects.toThrow(/give one of sparsity and threshold/);
     await expect(bad({ method: 'threshold', threshold: 0.1, scope: 'global' })).rejects.toThrow(/drop scope 'global'/);
     await expect(prune({} as never, { sparsity: 0.5 })).rejects.toThrow(/prune takes a tf.LayersModel/);
+    await expect(bad({ sparsity: 0.5, temperature: 2 })).rejects.toThrow(/distillation settings: pass options.teacher/);
+    await expect(bad({ sparsity: 0.5, teacher: f.model, loss: () => tf.scalar(0) })).rejects.toThrow(/options.loss or options.teacher/);
+    await expect(bad({ sparsity: 0.5, teacher: f.model, alpha: 2 })).rejects.toThrow(/alpha/);
+    await expect(bad({ sparsity: 0.5, teacher: {} })).rejects.toThrow(/teacher/);
+  });
+
+  it('with a teacher, fine-tuning minimises its soft-target loss (joint pruning + distillation); masks hold', async () => {
+    // alpha 1: the loss is the teacher's soft targets alone, so the student's outputs move towards the teacher's.
+    const teacher = f.model;
+    const r = await prune(f.model, {
+      sparsity: 0.9, data: f.train, finetune: { epochs: 1, learningRate: 1e-3 }, teacher, temperature: 2, alpha: 1, ...quiet,
+    });
+    for (const [layer, v] of kernelsOf(r.model)) expect(zerosIn(v), layer).toBe(Math.round(0.9 * v.length));
+    expect(r.history.finetune!.loss[0]).toBeGreaterThan(0);
+    const x = tf.tensor4d(f.test.images.subarray(0, 64 * 784), [64, 28, 28, 1]);
+    const gap = (m: typeof teacher) => tf.tidy(() => tf.losses.meanSquaredError(tf.softmax(teacher.predict(x) as tf.Tensor2D), tf.softmax(m.predict(x) as tf.Tensor2D)).dataSync()[0]);
+    const plain = await prune(f.model, { sparsity: 0.9, ...quiet });
+    expect(gap(r.model)).toBeLessThan(gap(plain.model));
+    x.dispose();
+    r.model.dispose();
+    plain.model.dispose();
   });
 });

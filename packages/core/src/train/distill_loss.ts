@@ -145,3 +145,24 @@ export function softTargetLoss(teacher: Teacher, options: SoftTargetOptions = {}
     return distillationLoss(labels, logits, targets, resolved);
   };
 }
+
+/** Options that make a teacher's soft targets a training loss (pruning and QAT fine-tuning). */
+export interface TeacherOptions extends SoftTargetOptions {
+  /** A tf.LayersModel or LiteModel whose soft targets guide the training. */
+  teacher?: Teacher;
+}
+
+/**
+ * The distillation loss `options` ask for — {@link softTargetLoss} of
+ * `options.teacher` — checked now, or undefined without a teacher (then
+ * temperature and alpha are errors: they would silently do nothing).
+ */
+export function teacherLoss(options: TeacherOptions): LossFn | undefined {
+  if (options.teacher === undefined) {
+    if (options.temperature !== undefined || options.alpha !== undefined) {
+      throw new TypeError('options.temperature and options.alpha are distillation settings: pass options.teacher too');
+    }
+    return undefined;
+  }
+  return softTargetLoss(options.teacher, { temperature: options.temperature, alpha: options.alpha });
+}

@@ -1,10 +1,10 @@
-import { LiteModel, MODEL_NAMES, isModelName, loadModel, saveModel, type Teacher } from '@lite/core';
+import { MODEL_NAMES, isModelName, loadModel, saveModel } from '@lite/core';
 import { DISTILL_METHODS, type DistillMethod, type DistillOptions, distill, formatReport } from '@lite/distill';
 import { type CommandSpec, UsageError, parseArgs } from '../args.js';
 import { setupBackend } from '../backend.js';
 import { limitSamples, loadData } from '../data.js';
 import { type Io, printJson } from '../io.js';
-import { openModel } from '../model_source.js';
+import { loadTeacher } from '../model_source.js';
 import { trainingProgress } from '../progress.js';
 import { trainSpec } from './train.js';
 
@@ -43,12 +43,6 @@ export const distillSpec = {
     'The student is also trained alone with the same recipe and seed, and the report compares both (--no-baseline skips it).\n' +
     'Example: lite distill --teacher models/seed-cnn --student seedStudent --temperature 2 --alpha 0.5 -o models/student-kd',
 } satisfies CommandSpec;
-
-async function loadTeacher(path: string): Promise<Teacher> {
-  const source = await openModel(path);
-  if (source.kind === 'lite') return LiteModel.fromGraph(source.graph);
-  return loadModel(path);
-}
 
 function parsePairs(text: string): { student: string; teacher: string }[] {
   return text.split(',').map((p) => {
