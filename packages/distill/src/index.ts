@@ -16,6 +16,6 @@ export { rkdPlan } from './relation/plan.js';
 export { mixedSoftTargets, teacherAccuracy, teacherWeights } from './multi/weights.js';
 export { multiPlan } from './multi/plan.js';
 export { bornAgain, type BornAgainSteps, type Generation } from './self/born_again.js';
-export { copyModel, studentFactory, type StudentFactory } from './student.js';
+export { studentFactory, type StudentFactory } from './student.js';
 export { embeddingLayer, tapStudent, tapTeacher, teacherLayers, type StudentTap } from './taps.js';
 export type { TrainPlan } from './plan.js';

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createModel } from '@lite/core';
+import { cloneModel, createModel } from '@lite/core';
 import type { StudentSpec } from './options.js';
 
 /** Builds students: the caller's, and fresh ones of the same architecture. */
@@ -10,17 +10,6 @@ export interface StudentFactory {
   fresh(generation: number): Promise<tfl.LayersModel>;
   /** Frees what the factory keeps (a copy of the initial weights). */
   dispose(): void;
-}
-
-/**
- * An independent copy of a Layers model (same topology and layer names, the same
- * weight values in new variables).
- */
-export async function copyModel(model: tfl.LayersModel): Promise<tfl.LayersModel> {
-  type Json = Parameters<typeof tfl.models.modelFromJSON>[0];
-  const copy = await tfl.models.modelFromJSON({ modelTopology: model.toJSON(undefined, false) } as unknown as Json);
-  copy.setWeights(model.getWeights());
-  return copy;
 }
 
 /**
@@ -38,6 +27,6 @@ export async function studentFactory(spec: StudentSpec, seed: number): Promise<S
     const first = build(0);
     return { first: () => first, fresh: async (g) => build(g), dispose: () => {} };
   }
-  const initial = await copyModel(spec);
-  return { first: () => spec, fresh: async () => copyModel(initial), dispose: () => initial.dispose() };
+  const initial = await cloneModel(spec);
+  return { first: () => spec, fresh: async () => cloneModel(initial), dispose: () => initial.dispose() };
 }

@@ -17,7 +17,6 @@ export {
   type ScheduleSpec,
 } from './options.js';
 export { PRUNE_VERSION, formatPruneReport, formatSensitivityTable, type LayerPruneReport, type PruneAccuracy, type PruneReport } from './report.js';
-export { cloneModel } from './clone.js';
 export { kernelValues, prunableKernels, setKernelValues, type PrunableKernel } from './layers.js';
 export * from './importance/index.js';
 export * from './l1/index.js';

@@ -1,6 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type TrainHistory, evaluate, train } from '@lite/core';
-import { cloneModel } from './clone.js';
+import { type TrainHistory, cloneModel, evaluate, train } from '@lite/core';
 import { importanceScores } from './importance/index.js';
 import { l1Loss } from './l1/index.js';
 import { type PrunableKernel, kernelValues, prunableKernels } from './layers.js';

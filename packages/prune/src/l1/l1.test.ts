@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { silentProgress, softmaxCrossEntropy, train } from '@lite/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cloneModel } from '../clone.js';
+import { cloneModel } from '@lite/core';
 import { kernelValues, prunableKernels } from '../layers.js';
 import { type Fixture, trainedSeedCnn } from '../testing/fixture.js';
 import { l1Loss } from './l1.js';

@@ -1,6 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type Dataset, type ProgressSink, evaluate } from '@lite/core';
-import { cloneModel } from '../clone.js';
+import { type Dataset, type ProgressSink, cloneModel, evaluate } from '@lite/core';
 import { type ImportanceMethod, importanceScores } from '../importance/index.js';
 import { kernelValues, prunableKernels, setKernelValues } from '../layers.js';
 import { applyMask } from '../masks/index.js';
