@@ -59,5 +59,6 @@ export {
   type SharedKernel,
 } from './kmeans_finetune/index.js';
 export * from './qat/index.js';
+export * as binary from './binary/index.js';
 export * from './model/index.js';
 export type { QuantParams } from '@lite/core';

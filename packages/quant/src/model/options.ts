@@ -1,11 +1,13 @@
 import { type Dataset, type ProgressSink, type Teacher, checkTeacher, resolveSoftTargetOptions } from '@lite/core';
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../calibrate/index.js';
+import type { BinaryLayerFormat } from '../binary/network.js';
+import type { ActivationQuantizer } from '../binary/quantizers.js';
 import type { MixedBudget } from './mixed.js';
 
 /** What {@link quantize} does to the weights (and activations). */
-export type QuantizeMode = 'dynamic' | 'static' | 'qat' | 'fp16' | 'int4' | 'kmeans' | 'mixed';
+export type QuantizeMode = 'dynamic' | 'static' | 'qat' | 'fp16' | 'int4' | 'kmeans' | 'mixed' | 'binary' | 'ternary';
 
-export const QUANTIZE_MODES: readonly QuantizeMode[] = ['dynamic', 'static', 'qat', 'fp16', 'int4', 'kmeans', 'mixed'];
+export const QUANTIZE_MODES: readonly QuantizeMode[] = ['dynamic', 'static', 'qat', 'fp16', 'int4', 'kmeans', 'mixed', 'binary', 'ternary'];
 
 /** Options of {@link quantize}. */
 export interface ModelQuantizeOptions {
@@ -33,6 +35,13 @@ export interface ModelQuantizeOptions {
   seed?: number;
   progress?: ProgressSink;
   /**
+   * binary/ternary: weight format per conv/dense layer by name (default: first and
+   * last 'int8', hidden layers the mode's); 'binary' | 'ternary' | 'int8' | 'f32'.
+   */
+  layers?: Record<string, BinaryLayerFormat>;
+  /** binary: gradient of the activations' sign, 'steSign' (default) or 'approxSign'. */
+  activationQuantizer?: ActivationQuantizer;
+  /**
    * QAT only: a teacher (tf.LayersModel or LiteModel, e.g. the fp32 model) whose soft
    * targets guide the fine-tuning: the loss becomes core's `softTargetLoss(teacher, { temperature, alpha })`.
    */
@@ -54,7 +63,7 @@ export interface ResolvedOptions extends ModelQuantizeOptions {
 }
 
 function defaultBits(mode: QuantizeMode): number {
-  return mode === 'int4' || mode === 'kmeans' ? 4 : mode === 'fp16' ? 16 : 8;
+  return mode === 'binary' ? 1 : mode === 'ternary' ? 2 : mode === 'int4' || mode === 'kmeans' ? 4 : mode === 'fp16' ? 16 : 8;
 }
 
 /** Applies the defaults and throws a TypeError/RangeError naming the first bad option. */
@@ -64,7 +73,7 @@ export function resolveOptions(options: ModelQuantizeOptions): ResolvedOptions {
   if (!QUANTIZE_MODES.includes(mode)) throw new RangeError(`mode must be one of ${QUANTIZE_MODES.join(', ')}; got ${JSON.stringify(mode)}`);
   const bits = options.bits ?? defaultBits(mode);
   const allowed: Record<QuantizeMode, readonly number[]> = {
-    dynamic: [8, 4], static: [8], qat: [8, 4], fp16: [16], int4: [4], kmeans: [2, 3, 4, 5, 6, 7, 8], mixed: [8],
+    dynamic: [8, 4], static: [8], qat: [8, 4], fp16: [16], int4: [4], kmeans: [2, 3, 4, 5, 6, 7, 8], mixed: [8], binary: [1], ternary: [2],
   };
   if (!allowed[mode].includes(bits)) throw new RangeError(`mode '${mode}' takes bits ${allowed[mode].join(' or ')}; got ${JSON.stringify(bits)}`);
   const perChannel = options.perChannel ?? true;
@@ -73,9 +82,9 @@ export function resolveOptions(options: ModelQuantizeOptions): ResolvedOptions {
   if (!CALIBRATION_METHODS.includes(calibMethod)) throw new RangeError(`calibMethod must be one of ${CALIBRATION_METHODS.join(', ')}; got ${JSON.stringify(calibMethod)}`);
   const calibSamples = options.calibSamples ?? 512;
   if (!Number.isInteger(calibSamples) || calibSamples < 1) throw new RangeError(`calibSamples must be a positive integer, got ${calibSamples}`);
-  const epochs = options.epochs ?? (mode === 'qat' ? 2 : 0);
+  const epochs = options.epochs ?? (mode === 'qat' ? 2 : mode === 'binary' || mode === 'ternary' ? 10 : 0);
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`epochs must be a non-negative integer, got ${epochs}`);
-  if ((mode === 'static' || mode === 'qat' || (mode === 'kmeans' && epochs > 0)) && !options.data) {
+  if ((mode === 'static' || mode === 'qat' || mode === 'binary' || mode === 'ternary' || (mode === 'kmeans' && epochs > 0)) && !options.data) {
     const why = mode === 'static' ? 'calibration' : 'training';
     throw new TypeError(`mode '${mode}' needs ${why} data: pass options.data (e.g. (await loadMnist()).train)`);
   }

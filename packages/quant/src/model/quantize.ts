@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { LiteModel, fromLayersModel, softTargetLoss, tensorByteSize, type ActivationQuant, type LiteGraph } from '@lite/core';
+import { binaryQuantizeGraph } from '../binary/quantize_binary.js';
 import { finetuneCentroids } from '../kmeans_finetune/index.js';
 import { quantizationAwareTrain } from '../qat/index.js';
 import { activationQuant } from './activation_params.js';
@@ -141,6 +142,11 @@ export async function quantize(model: QuantizeInput, options: ModelQuantizeOptio
       break;
     case 'mixed':
       ({ formats, sensitivity } = mixed(graph, o));
+      break;
+    case 'binary':
+    case 'ternary':
+      graph = await binaryQuantizeGraph(graph, { ...o, mode: o.mode, data: o.data! });
+      formats = new Map();
       break;
   }
   const recorded = { ...options, data: undefined, validation: undefined, progress: undefined };

@@ -15,7 +15,8 @@ export const quantizeSpec = {
   name: 'quantize',
   summary:
     'Quantize a model into a .lite file whose int8/int4 layers run on the int8 kernels: dynamic or static (calibrated) int8, ' +
-    'quantization-aware training (int8/int4), fp16, int4, k-means weight sharing, or mixed precision under a size/accuracy budget.',
+    'quantization-aware training (int8/int4), fp16, int4, k-means weight sharing, mixed precision under a size/accuracy budget, ' +
+    'or binary/ternary networks (XNOR-Net/TWN weights trained with Adam on latent floats; binary-input layers run on the XNOR-popcount kernels).',
   positionals: [{ name: 'model', description: 'a tfjs Layers model directory (or its model.json), or a .lite file', required: true }],
   flags: {
     output: { type: 'string', short: 'o', required: true, value: 'file.lite', description: 'the .lite file to write (written atomically)' },
@@ -27,7 +28,8 @@ export const quantizeSpec = {
     'calib-samples': { type: 'int', min: 1, default: 512, value: 'N', description: 'training samples run to calibrate' },
     data: dataFlag,
     limit: limitFlag,
-    epochs: { type: 'int', min: 0, value: 'N', description: 'QAT epochs (default 2), k-means centroid fine-tuning epochs (default 0)' },
+    epochs: { type: 'int', min: 0, value: 'N', description: 'QAT epochs (default 2), k-means centroid fine-tuning epochs (default 0), binary/ternary training epochs (default 10)' },
+    'activation-quantizer': { type: 'string', choices: ['steSign', 'approxSign'], default: 'steSign', description: 'binary mode: gradient of the activations\' sign' },
     lr: { type: 'number', min: 0, minInclusive: false, value: 'X', description: 'learning rate for QAT / centroid fine-tuning' },
     'max-bytes': { type: 'int', min: 1, value: 'N', description: 'mixed: most bytes for all quantized kernels together' },
     'max-drop': { type: 'number', min: 0, value: 'PTS', description: 'mixed: most accuracy points to lose' },
@@ -37,7 +39,9 @@ export const quantizeSpec = {
   },
   notes:
     'Modes: dynamic (int8 weights, activations quantized per batch), static (int8 weights and calibrated activation ranges),\n' +
-    'qat (fake-quantized fine-tuning, then int8/int4), fp16, int4 (dynamic int4), kmeans (codebooks), mixed (4/8/16 bits per layer).\n' +
+    'qat (fake-quantized fine-tuning, then int8/int4), fp16, int4 (dynamic int4), kmeans (codebooks), mixed (4/8/16 bits per layer),\n' +
+    'binary (hidden layers: 1-bit weights and sign activations, BatchNormalization inserted and folded; first/last layers int8),\n' +
+    'ternary (hidden layers: TWN 2-bit weights; first/last int8); both train --epochs (default 10) with Adam (--lr, default 0.005).\n' +
     'Example: lite quantize models/seed-cnn --mode static --calib-method mse -o seed-cnn.int8.lite\n' +
     'Accuracy before and after is measured on the test split. JSON: {input, output, mode, inputBytes, outputBytes, ratio,\n' +
     'accuracy: {before, after, drop}, layers: [{layer, format, params, bytes, inputQuant?}]}',
@@ -87,6 +91,7 @@ export async function runQuantize(argv: string[], io: Io): Promise<number> {
     calibSamples: flags['calib-samples'],
     epochs: flags.epochs,
     learningRate: flags.lr,
+    ...(mode === 'binary' ? { activationQuantizer: flags['activation-quantizer'] as 'steSign' | 'approxSign' } : {}),
     budget,
     seed: flags.seed,
     progress: trainingProgress(io),
