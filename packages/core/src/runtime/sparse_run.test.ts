@@ -1,6 +1,7 @@
-// Sparse weights at run time: a csr/nm kernel sparse enough to win is packed
-// once for the sparse kernels (spmm for dense layers, sparseConv2d for convs),
-// a denser one is decoded and runs dense; either way predictions equal tfjs's.
+// Sparse weights at run time: a csr/nm kernel with at most 50% nonzeros is
+// packed once for the sparse kernels (spmm for dense layers, sparseConv2d for
+// convs) and each layer runs sparse where that wins for its row count, dense
+// otherwise; a denser one is decoded and runs dense. Predictions equal tfjs's.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +12,19 @@ import { lenet5, seedCnn } from '../models/zoo.js';
 import { magnitudePrune } from '../testing/magnitude_prune.js';
 import { fromLayersModel } from './from_layers.js';
 import { LiteModel } from './lite_model.js';
-import { MAX_SPARSE_DENSITY, prepareWeights } from './weights.js';
+import { MAX_SPARSE_DENSITY, prepareWeights, sparseWins } from './weights.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
 describe('sparse layers in the runtime', () => {
-  for (const [name, build, sparsity] of [['seedCnn', seedCnn, 0.9], ['lenet5', lenet5, 0.95], ['seedCnn', seedCnn, 0.5]] as const) {
+  it('the sparse kernel runs where it wins: up to 50% nonzeros below 4 rows, 15% up to 256, 5% beyond', () => {
+    expect([sparseWins(0.5, 1), sparseWins(0.51, 1), sparseWins(0.15, 64), sparseWins(0.2, 64), sparseWins(0.05, 5000), sparseWins(0.1, 5000)])
+      .toEqual([true, false, true, false, true, false]);
+  });
+
+  for (const [name, build, sparsity] of [['seedCnn', seedCnn, 0.9], ['lenet5', lenet5, 0.95], ['seedCnn', seedCnn, 0.4]] as const) {
     it(`${name} at ${sparsity * 100}% sparsity: kernels packed sparse only below ${MAX_SPARSE_DENSITY} density, predictions equal tfjs's`, () => {
       const model = build({ seed: 4 });
       magnitudePrune(model, sparsity);

@@ -6,7 +6,7 @@ import { applyActivation, expandTrailing, isKernelActivation, prelu, scaleShift 
 import { binaryInputStep } from './binary_steps.js';
 import { axisGeometry, sizeOf } from './geometry.js';
 import { normalizeAxis } from './shapes.js';
-import { weightValues, type PackedIntWeight, type RuntimeWeight } from './weights.js';
+import { sparseWins, weightValues, type PackedIntWeight, type RuntimeWeight } from './weights.js';
 
 /** One executable step of a plan: reads and writes the plan's buffers. */
 export type Step = () => void;
@@ -96,7 +96,7 @@ function convStep(node: Extract<GraphNode, { op: 'conv2d' | 'depthwiseConv2d' }>
   const { fused, after } = epilogue(node.activation);
   const int = node.op === 'conv2d' ? intKernel(kernel, shape.filterH * shape.filterW * shape.inC) : null;
   let run: Step;
-  if (kernel.kind === 'sparse' && node.op === 'conv2d') {
+  if (kernel.kind === 'sparse' && node.op === 'conv2d' && sparseWins(kernel.density, shape.batch * shape.outH * shape.outW)) {
     const sparse = kernel;
     run = () => kernels.sparseConv2d(x, sparse.packed, bias, y, shape, fused);
   } else if (int) {
@@ -124,7 +124,7 @@ function denseStep(node: Extract<GraphNode, { op: 'dense' }>, ctx: StepContext):
   const { fused, after } = epilogue(node.activation);
   const int = intKernel(kernel, k);
   let run: Step;
-  if (kernel.kind === 'sparse') {
+  if (kernel.kind === 'sparse' && sparseWins(kernel.density, m)) {
     const sparse = kernel;
     run = () => kernels.spmm(m, n, k, x, sparse.packed, y, { bias, activation: fused });
   } else if (int && node.inputQuant) {

@@ -95,12 +95,24 @@ function packIntWeight(tensor: Int8Tensor | Int4Tensor): PackedIntWeight {
 }
 
 /**
- * Above this density the sparse kernels lose to the dense fp32 ones (one
- * thread, K = N = 512: at 80% zeros spmm beats the dense GEMM from batch 1 to
- * 4096, at 70% it loses from batch 256), so denser sparse tensors are decoded
- * and run dense.
+ * The densest csr/nm tensor packed for the sparse kernels; denser ones are
+ * decoded and run dense (the sparse kernels lose at any batch there).
  */
-export const MAX_SPARSE_DENSITY = 0.2;
+export const MAX_SPARSE_DENSITY = 0.5;
+
+/**
+ * Whether the sparse kernel beats the dense fp32 one for a K×N weight of this
+ * density over `rows` rows (batch, or batch·outH·outW pixels for a conv).
+ * Measured at one thread, K = N = 512, layout v2 (`LITE_NUM_THREADS=1`,
+ * spmm vs gemm): below 4 rows the permute kernel wins up to 50% nonzeros
+ * (1.8× there, 5.8× at 10%); at 64–256 rows it breaks even near 20%; at
+ * thousands of rows it loses even at 10% (0.87×).
+ */
+export function sparseWins(density: number, rows: number): boolean {
+  if (rows < 4) return density <= MAX_SPARSE_DENSITY;
+  if (rows <= 256) return density <= 0.15;
+  return density <= 0.05;
+}
 
 /** The sparse kernels' largest depth (their row indices are 16-bit). */
 const MAX_SPARSE_K = 65536;
