@@ -1,4 +1,4 @@
-import { type Dataset, type ProgressSink, type Teacher, checkTeacher, resolveSoftTargetOptions } from '@lite/core';
+import { type Dataset, type LossFn, type ProgressSink, type Teacher, teacherLoss } from '@lite/core';
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../calibrate/index.js';
 import type { BinaryLayerFormat } from '../binary/network.js';
 import type { ActivationQuantizer } from '../binary/quantizers.js';
@@ -60,6 +60,8 @@ export interface ResolvedOptions extends ModelQuantizeOptions {
   calibSamples: number;
   epochs: number;
   seed: number;
+  /** QAT's fine-tuning loss: the teacher's soft targets, when a teacher is given. */
+  loss?: LossFn;
 }
 
 function defaultBits(mode: QuantizeMode): number {
@@ -92,14 +94,11 @@ export function resolveOptions(options: ModelQuantizeOptions): ResolvedOptions {
     if (!options.validation) throw new TypeError("mode 'mixed' measures each layer's sensitivity: pass options.validation (held-out data)");
     if (!options.budget) throw new TypeError("mode 'mixed' needs options.budget: { maxBytes } and/or { maxAccuracyDrop } (points)");
   }
-  if (options.teacher !== undefined) {
-    if (mode !== 'qat') throw new TypeError(`options.teacher guides QAT's fine-tuning; mode '${mode}' does not train (use mode 'qat')`);
-    checkTeacher(options.teacher);
-    resolveSoftTargetOptions({ temperature: options.temperature, alpha: options.alpha });
-  } else if (options.temperature !== undefined || options.alpha !== undefined) {
-    throw new TypeError('options.temperature and options.alpha are distillation settings: pass options.teacher too');
+  if (options.teacher !== undefined && mode !== 'qat') {
+    throw new TypeError(`options.teacher guides QAT's fine-tuning; mode '${mode}' does not train (use mode 'qat')`);
   }
+  const loss = teacherLoss(options);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new TypeError(`seed must be an integer, got ${seed}`);
-  return { ...options, bits, perChannel, calibMethod, calibSamples, epochs, seed };
+  return { ...options, bits, perChannel, calibMethod, calibSamples, epochs, seed, loss };
 }

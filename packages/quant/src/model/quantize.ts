@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { LiteModel, fromLayersModel, softTargetLoss, tensorByteSize, type ActivationQuant, type LiteGraph } from '@lite/core';
+import { LiteModel, fromLayersModel, tensorByteSize, type ActivationQuant, type LiteGraph } from '@lite/core';
 import { binaryQuantizeGraph } from '../binary/quantize_binary.js';
 import { finetuneCentroids } from '../kmeans_finetune/index.js';
 import { quantizationAwareTrain } from '../qat/index.js';
@@ -63,7 +63,7 @@ async function qat(graph: LiteGraph, o: ResolvedOptions): Promise<{ graph: LiteG
       bits: o.bits as 8 | 4, perChannel: o.perChannel, epochs: o.epochs, optimizer: 'adam', learningRate: o.learningRate ?? 1e-4,
       seed: o.seed, progress: o.progress,
       // With a teacher, distillation is the fine-tuning loss (joint QAT + KD).
-      ...(o.teacher ? { loss: softTargetLoss(o.teacher, { temperature: o.temperature, alpha: o.alpha }) } : {}),
+      ...(o.loss ? { loss: o.loss } : {}),
     });
     const trained = fromLayersModel(model);
     const inputQuant = new Map([...activationRanges].map(([layer, range]) => [layer, activationQuant(range)]));
