@@ -273,3 +273,5 @@ export interface NativeKernels {
 
 declare const native: NativeKernels;
 export default native;
+/** The file the addon was loaded from: prebuilds/<platform>-<arch>/lite_native.node or build/Release/lite_native.node. */
+export declare const loadedFrom: string;
