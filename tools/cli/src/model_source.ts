@@ -1,16 +1,13 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import {
   LiteFormatError,
-  LiteModel,
   MAGIC,
   MAX_FILE_BYTES,
   decodeLite,
   inspectLite,
-  loadModel,
   readTfjsModel,
   type LiteGraph,
   type LiteLayout,
-  type Teacher,
   type TfjsModelFiles,
 } from '@lite/core';
 
@@ -58,11 +55,4 @@ export async function openModel(path: string): Promise<ModelSource> {
   if (info.isFile() && (await looksLite(path))) return { kind: 'lite', path, ...(await readLite(path)) };
   if (!info.isFile() && !info.isDirectory()) throw new Error(`${path} is not a file or directory; pass a .lite file, a tfjs model directory or its model.json`);
   return { kind: 'tfjs', path, files: await readTfjsModel(path) };
-}
-
-/** A teacher for distillation: a tfjs Layers model directory, or a .lite file run on the lite runtime. */
-export async function loadTeacher(path: string): Promise<Teacher> {
-  const source = await openModel(path);
-  if (source.kind === 'lite') return LiteModel.fromGraph(source.graph);
-  return loadModel(path);
 }

@@ -59,5 +59,17 @@ describe('lite quantize', () => {
     const bits = await lite('quantize', model, '--mode', 'static', '--bits', '4', '-o', join(tmp, 'x.lite'));
     expect(bits.code).toBe(1);
     expect(bits.stderr).toMatch(/mode 'static' takes bits 8/);
+    const teacherless = await lite('quantize', model, '--mode', 'static', '--teacher', model, '-o', join(tmp, 'x.lite'));
+    expect(teacherless.code).toBe(1);
+    expect(teacherless.stderr).toMatch(/teacher guides QAT's fine-tuning/);
   });
+
+  it('qat with a teacher (its soft targets are the fine-tuning loss)', async () => {
+    const out = join(tmp, 'qat-kd.lite');
+    const r = await liteJson('quantize', model, '--mode', 'qat', '--bits', '8', '--epochs', '1', '--teacher', model, '--alpha', '0.7', '--limit', '512', '--json', '-o', out);
+    expect(r.accuracy.drop).toBeLessThan(2);
+    const t = await lite('quantize', model, '--mode', 'qat', '--temperature', '2', '-o', join(tmp, 'y.lite'));
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/distillation settings: pass options.teacher/);
+  }, 60_000);
 });

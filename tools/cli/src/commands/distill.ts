@@ -4,7 +4,7 @@ import { type CommandSpec, UsageError, parseArgs } from '../args.js';
 import { setupBackend } from '../backend.js';
 import { limitSamples, loadData } from '../data.js';
 import { type Io, printJson } from '../io.js';
-import { loadTeacher } from '../model_source.js';
+import { loadTeacher } from '../teacher.js';
 import { trainingProgress } from '../progress.js';
 import { trainSpec } from './train.js';
 

@@ -16,7 +16,8 @@ import { setupBackend } from '../backend.js';
 import { dataFlag, limitFlag, limitSamples, loadData } from '../data.js';
 import { formatBytes } from '../format.js';
 import { type Io, printJson } from '../io.js';
-import { loadTeacher, openModel } from '../model_source.js';
+import { openModel } from '../model_source.js';
+import { teacherFlags, teacherOptions } from '../teacher.js';
 import { trainingProgress } from '../progress.js';
 
 /** `lite prune`: a model into a pruned .lite file or tfjs directory. */
@@ -43,9 +44,7 @@ export const pruneSpec = {
     ratio: { type: 'number', min: 0, max: 1, maxExclusive: true, value: 'R', description: 'structured: fraction of filters/channels/neurons to remove' },
     'structured-importance': { type: 'string', choices: STRUCTURED_IMPORTANCE, default: 'l1', description: 'structured: how filters/channels/neurons are ranked' },
     'finetune-epochs': { type: 'int', min: 0, default: 0, value: 'N', description: 'epochs of (masked) fine-tuning on the training split' },
-    teacher: { type: 'string', value: 'model', description: 'fine-tune with this teacher\'s soft targets (a tfjs model directory or .lite file; e.g. the unpruned model)' },
-    temperature: { type: 'number', min: 0, minInclusive: false, value: 'T', description: 'with --teacher: softmax temperature (default 2)' },
-    alpha: { type: 'number', min: 0, max: 1, value: 'A', description: 'with --teacher: weight of the soft targets (default 0.5)' },
+    ...teacherFlags,
     optimizer: { type: 'string', choices: OPTIMIZER_NAMES, default: 'adam', description: 'fine-tuning optimizer' },
     lr: { type: 'number', min: 0, minInclusive: false, value: 'X', description: 'fine-tuning learning rate (default 0.001 adam, 0.01 sgd)' },
     'l1-strength': { type: 'number', min: 0, minInclusive: false, value: 'X', description: 'method l1: penalty λ (default 1e-4)' },
@@ -188,8 +187,7 @@ export async function runPrune(argv: string[], io: Io): Promise<number> {
     if (options) {
       // scope auto: sensitivity on 1,000 training digits, so the test split only reports.
       const sensitivityData = limitSamples(train, 1000, flags.seed + 2);
-      const teacher = flags.teacher === undefined ? undefined : await loadTeacher(flags.teacher);
-      const distill = { teacher, temperature: flags.temperature, alpha: flags.alpha };
+      const distill = await teacherOptions(flags);
       const result = await prune(model, { ...options, ...distill, data: train, validation: test, sensitivityData, progress });
       owned.push(result.model);
       model = result.model;

@@ -8,6 +8,7 @@ import { dataFlag, limitFlag, limitSamples, loadData } from '../data.js';
 import { formatBytes, formatCount } from '../format.js';
 import { type Io, printJson } from '../io.js';
 import { openModel } from '../model_source.js';
+import { teacherFlags, teacherOptions } from '../teacher.js';
 import { trainingProgress } from '../progress.js';
 
 /** `lite quantize`: a model into a quantized .lite file. */
@@ -31,6 +32,7 @@ export const quantizeSpec = {
     epochs: { type: 'int', min: 0, value: 'N', description: 'QAT epochs (default 2), k-means centroid fine-tuning epochs (default 0), binary/ternary training epochs (default 10)' },
     'activation-quantizer': { type: 'string', choices: ['steSign', 'approxSign'], default: 'steSign', description: 'binary mode: gradient of the activations\' sign' },
     lr: { type: 'number', min: 0, minInclusive: false, value: 'X', description: 'learning rate for QAT / centroid fine-tuning' },
+    ...teacherFlags,
     'max-bytes': { type: 'int', min: 1, value: 'N', description: 'mixed: most bytes for all quantized kernels together' },
     'max-drop': { type: 'number', min: 0, value: 'PTS', description: 'mixed: most accuracy points to lose' },
     seed: { type: 'int', default: 0, value: 'N', description: 'seed for shuffles' },
@@ -91,6 +93,7 @@ export async function runQuantize(argv: string[], io: Io): Promise<number> {
     calibSamples: flags['calib-samples'],
     epochs: flags.epochs,
     learningRate: flags.lr,
+    ...(await teacherOptions(flags)),
     ...(mode === 'binary' ? { activationQuantizer: flags['activation-quantizer'] as 'steSign' | 'approxSign' } : {}),
     budget,
     seed: flags.seed,
