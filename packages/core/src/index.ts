@@ -9,3 +9,4 @@ export * from './graph/index.js';
 export * from './runtime/index.js';
 export * from './format/index.js';
 export * from './graph_model/index.js';
+export * from './pipeline/index.js';

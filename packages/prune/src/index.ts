@@ -26,3 +26,4 @@ export * from './schedule/index.js';
 export * from './sensitivity/index.js';
 export * from './targets/index.js';
 export * from './structured/index.js';
+export { pruneStep } from './step.js';

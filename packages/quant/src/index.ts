@@ -62,3 +62,4 @@ export * from './qat/index.js';
 export * as binary from './binary/index.js';
 export * from './model/index.js';
 export type { QuantParams } from '@lite/core';
+export { quantizeStep, type QuantizeStepOptions } from './step.js';

@@ -1,5 +1,6 @@
 import { type CommandSpec, UsageError, formatHelp } from './args.js';
 import { convertSpec, runConvert } from './commands/convert.js';
+import { compressSpec, runCompress } from './commands/compress.js';
 import { quantizeSpec, runQuantize } from './commands/quantize.js';
 import { pruneSpec, runPrune } from './commands/prune.js';
 import { runSensitivity, sensitivitySpec } from './commands/sensitivity.js';
@@ -27,6 +28,7 @@ export const COMMANDS: Record<string, Command> = {
   sensitivity: { spec: sensitivitySpec, run: runSensitivity },
   quantize: { spec: quantizeSpec, run: runQuantize },
   distill: { spec: distillSpec, run: runDistill },
+  compress: { spec: compressSpec, run: runCompress },
   inspect: { spec: inspectSpec, run: runInspect },
   info: { spec: infoSpec, run: runInfo },
 };
