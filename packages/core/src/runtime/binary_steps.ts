@@ -12,6 +12,7 @@ import type { BinaryTensor, CompressedTensor, GraphActivation, GraphNode, Ternar
 import { decodeTensor } from '../format/index.js';
 import { kernels, type ConvShape } from '../kernels/index.js';
 import { applyActivation, isKernelActivation } from './activations.js';
+import { foldLayer } from './binary_flow.js';
 import { sizeOf } from './geometry.js';
 import type { Step, StepContext } from './steps.js';
 import { convGeometry } from './steps.js';
@@ -101,15 +102,23 @@ export function binaryInputStep(node: BinaryInputNode, ctx: StepContext): Step {
   let run: Step;
   if (kernel.kind === 'binary') {
     const rows = shape.batch * shape.inH * shape.inW;
-    const packed = new Uint32Array(packedWords(rows, shape.inC));
-    const options = { scale: kernel.scale, bias, activation: fused };
+    // Packed bits from a binary layer upstream (binary_flow.ts), else packed here from the float input's signs.
+    const packedIn = ctx.packed?.(source.name) ?? null;
+    const packed = packedIn ?? new Uint32Array(packedWords(rows, shape.inC));
+    // Packed bits out when every reader only takes their signs: BN + sign folded into thresholds on acc.
+    const packedOut = ctx.packed?.(node.name) ?? null;
+    const folded = packedOut ? foldLayer(node, kernel, bias) : null;
+    if (packedOut && !folded) throw new Error(`internal: '${node.name}' is planned as packed bits but its sign does not fold`);
+    const out: Float32Array | Uint32Array = packedOut ?? y;
+    const options = folded ?? { scale: kernel.scale, bias, activation: fused };
     const { sign, nonzero } = kernel;
     run = () => {
-      kernels.packBits(x, rows, shape.inC, packed);
-      if (node.op === 'conv2d') kernels.bconv2d(packed, sign, y, shape, nonzero ? { ...options, filterNonzero: nonzero } : options);
-      else if (nonzero) kernels.tgemm(rows, shape.outC, shape.inC, packed, null, sign, nonzero, y, options);
-      else kernels.bgemm(rows, shape.outC, shape.inC, packed, sign, y, options);
+      if (!packedIn) kernels.packBits(x, rows, shape.inC, packed);
+      if (node.op === 'conv2d') kernels.bconv2d(packed, sign, out, shape, nonzero ? { ...options, filterNonzero: nonzero } : options);
+      else if (nonzero) kernels.tgemm(rows, shape.outC, shape.inC, packed, null, sign, nonzero, out, options);
+      else kernels.bgemm(rows, shape.outC, shape.inC, packed, sign, out, options);
     };
+    if (packedOut) return run;
   } else {
     const signs = new Float32Array(x.length);
     const filter = weightValues(kernel);

@@ -1,4 +1,5 @@
 import type { GraphNode, LiteGraph } from '../graph/index.js';
+import { needsRepack, packedFlow, packedStep } from './binary_flow.js';
 import { sizeOf } from './geometry.js';
 import { inferShapes, nodeInputs } from './shapes.js';
 import { buildStep, convGeometry, kernelAcceptsGeometry, runsInPlace, type ExtraPadding, type Step } from './steps.js';
@@ -73,6 +74,15 @@ function foldablePads(
   return folded;
 }
 
+export interface PlanOptions {
+  /**
+   * Hold the values between binary layers as packed sign bits (BN + sign folded
+   * into thresholds, max pooling on the bits; binary_flow.ts). Default true;
+   * false runs every value in float32 (the reference the packed path must equal).
+   */
+  packedBits?: boolean;
+}
+
 /**
  * Plans a graph for concrete input shapes (batch included, one per input node
  * in graph order): infers every shape, assigns buffers (a value's buffer goes
@@ -80,7 +90,7 @@ function foldablePads(
  * that dies with them; flatten/reshape share their input's buffer) and builds
  * the steps.
  */
-export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, RuntimeWeight>, inputShapes: number[][]): Plan {
+export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, RuntimeWeight>, inputShapes: number[][], options: PlanOptions = {}): Plan {
   const inputNodes = graph.nodes.filter((n) => n.op === 'input');
   const weightShape = (name: string): number[] => {
     const w = weights.get(name);
@@ -95,6 +105,7 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
   }
   const pads = foldablePads(graph, shapes, weights, readers, outputs);
   const source = (name: string): string => pads.get(name)?.name ?? name;
+  const flow = options.packedBits === false ? new Map() : packedFlow(graph, weights, shapes);
 
   // The step index of every value's last reader, following aliases back to the buffer's owner.
   const end = new Map<string, number>();
@@ -128,6 +139,12 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
     shape: (name: string) => shapes.get(name)!,
     weight: (name: string) => weights.get(name)!,
     convSource: (name: string) => pads.get(name) ?? { name, padding: [[0, 0], [0, 0]] as ExtraPadding },
+    packed: (name: string): Uint32Array | null => {
+      const p = flow.get(name);
+      if (!p) return null;
+      const array = storage.get(source(name))!.array!;
+      return new Uint32Array(array.buffer, array.byteOffset, p.words);
+    },
   };
 
   for (let i = 0; i < graph.nodes.length; i++) {
@@ -135,11 +152,12 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
     if (pads.has(node.name)) continue;
     const myEnd = end.get(node.name) ?? i;
     const ins = nodeInputs(node).map(source);
-    if (node.op === 'flatten' || node.op === 'reshape') {
+    if ((node.op === 'flatten' || node.op === 'reshape') && !needsRepack(node, flow)) {
       storage.set(node.name, storage.get(ins[0])!);
       continue;
     }
-    const size = sizeOf(shapes.get(node.name)!);
+    // A packed value lives in its buffer's bytes: one float per u32 word.
+    const size = Math.max(sizeOf(shapes.get(node.name)!), flow.get(node.name)?.words ?? 0);
     const first = ins.length > 0 ? storage.get(ins[0])! : undefined;
     if (first && runsInPlace(node) && first.end === i && first.size === size && first.array) {
       first.end = myEnd;
@@ -148,7 +166,7 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
       storage.set(node.name, { size, end: myEnd, array: pool.take(size) });
     }
     if (node.op === 'input') inputBuffers.set(node.name, viewOf(node.name));
-    const step = buildStep(node, ctx);
+    const step = packedStep(node, flow, ctx) ?? buildStep(node, ctx);
     if (step) steps.push(step);
     for (const input of ins) release(storage.get(input)!, i);
     // A value nobody reads goes back at once; an unread input keeps its buffer (it is filled every run).

@@ -22,6 +22,8 @@ export interface StepContext {
   weight(name: string): RuntimeWeight;
   /** For a conv reading a folded ZeroPadding2D: the node it really reads and the padding to add. */
   convSource(name: string): { name: string; padding: ExtraPadding };
+  /** A value held as packed sign bits (binary_flow.ts): a Uint32Array view of its buffer; null/absent for a float value. */
+  packed?(name: string): Uint32Array | null;
 }
 
 /**
