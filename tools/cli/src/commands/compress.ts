@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
-  LiteModel, accuracyOn, entropyCode, inspectLite, isLiteGraph, loadModel, runPipeline, toLiteGraph, writeLiteFile,
-  isEntropyCoded, type Step, type StepContext, type StepRecord, type Teacher,
+  LiteModel, accuracyOn, entropyCode, inspectLite, isLiteGraph, runPipeline, toLiteGraph, writeLiteFile,
+  isEntropyCoded, type Step, type StepContext, type StepRecord,
 } from '@lite/core';
 import { pruneStep, type PruneOptions } from '@lite/prune';
 import { QUANTIZE_MODES, quantizeStep, type QuantizeStepOptions } from '@lite/quant';
@@ -11,7 +11,7 @@ import { setupBackend } from '../backend.js';
 import { dataFlag, limitFlag, limitSamples, loadData } from '../data.js';
 import { formatBytes } from '../format.js';
 import { type Io, printJson } from '../io.js';
-import { openModel } from '../model_source.js';
+import { loadTeacher, teacherFlags } from '../teacher.js';
 import { trainingProgress } from '../progress.js';
 import { RECIPES, type Recipe, type RecipeStep } from '../recipes/index.js';
 import { openLayersModel } from './prune.js';
@@ -29,9 +29,7 @@ export const compressSpec = {
     sparsity: { type: 'number', min: 0, max: 1, maxExclusive: true, value: 'S', description: "override the recipe's prune sparsity" },
     bits: { type: 'int', min: 2, max: 8, value: 'B', description: "override the recipe's k-means bits" },
     'finetune-epochs': { type: 'int', min: 0, value: 'N', description: "override the recipe's fine-tuning epochs (prune)" },
-    teacher: { type: 'string', value: 'model', description: "every fine-tune learns from this teacher's soft targets (a tfjs model directory or .lite file; e.g. the input model)" },
-    temperature: { type: 'number', min: 0, minInclusive: false, value: 'T', description: 'with --teacher: softmax temperature (default 2)' },
-    alpha: { type: 'number', min: 0, max: 1, value: 'A', description: 'with --teacher: weight of the soft targets (default 0.5)' },
+    ...teacherFlags,
     data: dataFlag,
     limit: limitFlag,
     seed: { type: 'int', default: 0, value: 'N', description: 'seed for shuffles' },
@@ -121,11 +119,6 @@ async function inputSize(path: string): Promise<number> {
   return bytes;
 }
 
-async function openTeacher(path: string): Promise<Teacher> {
-  const source = await openModel(path);
-  return source.kind === 'lite' ? LiteModel.fromGraph(source.graph) : loadModel(path);
-}
-
 const pct = (x: number | undefined) => (x === undefined ? '—' : `${(100 * x).toFixed(2)}%`);
 
 /** Runs `lite compress`. */
@@ -156,7 +149,7 @@ export async function runCompress(argv: string[], io: Io): Promise<number> {
   const test = limitSamples(split.test, flags.limit, 1);
   const inputBytes = await inputSize(input);
   const opened = await openLayersModel(input);
-  const teacher = flags.teacher === undefined ? undefined : await openTeacher(flags.teacher);
+  const teacher = flags.teacher === undefined ? undefined : await loadTeacher(flags.teacher);
   const ctx: StepContext = { data: train, validation: test, evaluate: accuracyOn(test), progress: trainingProgress(io), seed: flags.seed, teacher };
   const show = (r: StepRecord) => {
     if (!flags.json) io.err.write(`${r.step}: accuracy ${pct(r.accuracy)}, ${formatBytes(r.bytes)} (${r.seconds.toFixed(1)}s)\n`);
