@@ -151,19 +151,23 @@ export function maxPoolBits(
   s: { batch: number; inH: number; inW: number; channels: number; outH: number; outW: number; filterH: number; filterW: number; strideH: number; strideW: number; padTop: number; padLeft: number },
 ): void {
   const rw = 2 * Math.ceil(s.channels / 64);
+  const rowStride = s.inW * rw;
+  let o = 0;
   for (let b = 0; b < s.batch; b++) {
+    const image = b * s.inH * rowStride;
     for (let oy = 0; oy < s.outH; oy++) {
-      const y0 = Math.max(0, oy * s.strideH - s.padTop), y1 = Math.min(s.inH, oy * s.strideH - s.padTop + s.filterH);
-      for (let ox = 0; ox < s.outW; ox++) {
-        const x0 = Math.max(0, ox * s.strideW - s.padLeft), x1 = Math.min(s.inW, ox * s.strideW - s.padLeft + s.filterW);
-        const o = ((b * s.outH + oy) * s.outW + ox) * rw;
-        const first = ((b * s.inH + y0) * s.inW + x0) * rw;
-        for (let w = 0; w < rw; w++) out[o + w] = x[first + w];
-        for (let iy = y0; iy < y1; iy++) {
-          for (let ix = x0; ix < x1; ix++) {
-            const r = ((b * s.inH + iy) * s.inW + ix) * rw;
-            for (let w = 0; w < rw; w++) out[o + w] &= x[r + w];
+      const top = oy * s.strideH - s.padTop;
+      const y0 = top < 0 ? 0 : top, y1 = Math.min(s.inH, top + s.filterH);
+      for (let ox = 0; ox < s.outW; ox++, o += rw) {
+        const left = ox * s.strideW - s.padLeft;
+        const x0 = left < 0 ? 0 : left, x1 = Math.min(s.inW, left + s.filterW);
+        for (let w = 0; w < rw; w++) {
+          let acc = -1;
+          for (let iy = y0; iy < y1; iy++) {
+            const row = image + iy * rowStride + w;
+            for (let ix = x0; ix < x1; ix++) acc &= x[row + ix * rw];
           }
+          out[o + w] = acc;
         }
       }
     }
