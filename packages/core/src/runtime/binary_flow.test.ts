@@ -211,7 +211,7 @@ describe('packed-bit flow in the runtime', () => {
 
   it('a packed plan needs no more floats than the float plan at batch 64', () => {
     const { graph, weights } = withFoldedBn(flowNet(1), 2);
-    const packed = buildPlan(graph, weights, [[64, 11, 11, 3]]);
+    const packed = buildPlan(graph, weights, [[64, 11, 11, 3]], { packedBits: true });
     const float = buildPlan(graph, weights, [[64, 11, 11, 3]], { packedBits: false });
     expect(packed.floats).toBeLessThanOrEqual(float.floats);
   });

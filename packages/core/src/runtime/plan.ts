@@ -77,11 +77,20 @@ function foldablePads(
 export interface PlanOptions {
   /**
    * Hold the values between binary layers as packed sign bits (BN + sign folded
-   * into thresholds, max pooling on the bits; binary_flow.ts). Default true;
-   * false runs every value in float32 (the reference the packed path must equal).
+   * into thresholds, max pooling on the bits; binary_flow.ts). Default: when
+   * the batch is at most {@link PACKED_BITS_MAX_BATCH}; false runs every value
+   * in float32 (the reference the packed path must equal).
    */
   packedBits?: boolean;
 }
+
+/**
+ * The largest batch the packed-bit flow runs at by default: on the
+ * seedCnn-shaped binary network it wins at batch 1 (1.14×) and loses at 256
+ * (0.89×: the bit re-layout at flatten and the packed pool cost more than
+ * packBits saves) — `npx vite-node packages/core/scripts/bench_binary_flow.ts`.
+ */
+export const PACKED_BITS_MAX_BATCH = 16;
 
 /**
  * Plans a graph for concrete input shapes (batch included, one per input node
@@ -105,7 +114,8 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
   }
   const pads = foldablePads(graph, shapes, weights, readers, outputs);
   const source = (name: string): string => pads.get(name)?.name ?? name;
-  const flow = options.packedBits === false ? new Map() : packedFlow(graph, weights, shapes);
+  const packed = options.packedBits ?? inputShapes.every((shape) => (shape[0] ?? 1) <= PACKED_BITS_MAX_BATCH);
+  const flow = packed ? packedFlow(graph, weights, shapes) : new Map();
 
   // The step index of every value's last reader, following aliases back to the buffer's owner.
   const end = new Map<string, number>();
