@@ -72,6 +72,41 @@ export interface ConvS8Options {
   activation?: Activation;
 }
 
+/** Options of {@link NativeKernels.depthwiseConv2dS8}: x's static quantization, the weights' scales, y's. */
+export interface DepthwiseS8Options {
+  /** x's scale: a positive finite float32. */
+  inputScale: number;
+  /** x's zero point, 0..255 (default 0). */
+  inputZeroPoint?: number;
+  /** The weights' scale: one number, or one float32 per output channel (default 1). */
+  scaleB?: number | Float32Array;
+  /** Float bias per output channel (length outC), after scaling. */
+  bias?: Float32Array | null;
+  activation?: Activation;
+  /** A Uint8Array y's scale: y = clamp(roundHalfEven(value / outScale) + outZeroPoint, 0, 255) (folded as gemmS8's). */
+  outScale?: number;
+  /** A Uint8Array y's zero point, 0..255 (default 0). */
+  outZeroPoint?: number;
+}
+
+/**
+ * Options of {@link NativeKernels.addU8}. With da = q_a − aZeroPoint and db =
+ * q_b − bZeroPoint, in float32 with one rounding per operation: both uint8,
+ * s = fma(db, bScale, da·aScale); one uint8, s = fma(d, scale, other); both
+ * float32, s = a + b. Then s = act(s) (max/min clamps) and y = s, or, for a
+ * Uint8Array y, clamp(roundHalfEven(s / outScale) + outZeroPoint, 0, 255).
+ * y may be a or b itself.
+ */
+export interface AddU8Options {
+  aScale?: number;
+  aZeroPoint?: number;
+  bScale?: number;
+  bZeroPoint?: number;
+  outScale?: number;
+  outZeroPoint?: number;
+  activation?: Activation;
+}
+
 /** Options of {@link NativeKernels.spmm}. */
 export interface SpmmOptions {
   /** Added to every row of y (length n), after the int8 weights' column scale. */
@@ -269,6 +304,23 @@ export interface NativeKernels {
    * (a 1×1 stride-1 unpadded conv uses x itself).
    */
   sparseConv2d(x: Float32Array, packed: Uint8Array, bias: Float32Array | null, y: Float32Array, shape: ConvShape, activation?: Activation): void;
+  /**
+   * int8 depthwise NHWC convolution on uint8 activations: x (batch·inH·inW·inC)
+   * quantized with options.inputScale and inputZeroPoint, w the int8 filter
+   * [filterH, filterW, inC, mult] (symmetric, scaled per output channel by
+   * options.scaleB), acc = Σ (x − zp)·w over the in-bounds taps, exact in int32
+   * (padding adds 0), then the int8 GEMM's epilogue exactly as {@link conv2dS8}:
+   * float32 y = act(fma(float(acc), inputScale·scaleB[d], bias[d])), or a uint8 y
+   * requantized with options.outScale and outZeroPoint.
+   */
+  depthwiseConv2dS8(x: Uint8Array, w: Int8Array, y: Float32Array | Uint8Array, shape: ConvShape, options: DepthwiseS8Options): void;
+  /** Max pooling of uint8 NHWC values (max commutes with the monotone quantization: scale and zero point carry over). */
+  maxPoolU8(x: Uint8Array, y: Uint8Array, shape: PoolShape): void;
+  /**
+   * y = act(a + b) elementwise, each of a, b, y uint8 (with its scale and zero
+   * point in options) or float32, in float32 (see {@link AddU8Options}).
+   */
+  addU8(a: Uint8Array | Float32Array, b: Uint8Array | Float32Array, y: Uint8Array | Float32Array, options: AddU8Options): void;
 }
 
 declare const native: NativeKernels;

@@ -10,6 +10,7 @@ struct GemmArgs;
 struct QuantizeArgs;
 }  // namespace s8
 namespace sparse { struct SpmmArgs; }  // the sparse GEMM's arguments: spmm/spmm.h
+namespace dws8 { struct Kernels; }     // uint8 activation kernels: dw_s8/dw_s8.h
 
 enum class Activation : int32_t { Linear = 0, Relu = 1, Relu6 = 2 };
 
@@ -76,6 +77,7 @@ struct KernelTable {
   const DirectConv* direct_conv;
   void (*spmm)(const sparse::SpmmArgs&);  // dense X × packed sparse W (spmm/spmm.h)
   const BinaryKernels* binary_kernels;     // XNOR-popcount conv/GEMM and bit packing (bconv/bconv.h)
+  const dws8::Kernels* dw_s8;              // int8 depthwise, uint8 max pool and add (dw_s8/dw_s8.h)
 };
 
 // The path chosen once at load (best the CPU has, or LITE_ISA's).

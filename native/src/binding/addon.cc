@@ -68,6 +68,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"bconv2d", Bconv2d},
       {"bgemm", Bgemm},
       {"tgemm", Tgemm},
+      {"depthwiseConv2dS8", DepthwiseConv2dS8},
+      {"maxPoolU8", MaxPoolU8},
+      {"addU8", AddU8},
   };
   for (const auto& [name, fn] : functions) exports.Set(name, Napi::Function::New(env, fn, name));
   return exports;

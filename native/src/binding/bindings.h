@@ -33,5 +33,8 @@ Napi::Value PackBits(const Napi::CallbackInfo& info);
 Napi::Value Bconv2d(const Napi::CallbackInfo& info);
 Napi::Value Bgemm(const Napi::CallbackInfo& info);
 Napi::Value Tgemm(const Napi::CallbackInfo& info);
+Napi::Value DepthwiseConv2dS8(const Napi::CallbackInfo& info);
+Napi::Value MaxPoolU8(const Napi::CallbackInfo& info);
+Napi::Value AddU8(const Napi::CallbackInfo& info);
 
 }  // namespace lite::binding

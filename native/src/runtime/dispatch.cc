@@ -29,6 +29,7 @@ namespace lite {
   extern const DirectConv direct_conv_##isa;                                                       \
   void spmm_##isa(const sparse::SpmmArgs&);                                                        \
   extern const BinaryKernels binary_kernels_##isa;                                                 \
+  extern const dws8::Kernels dw_s8_kernels_##isa;                                                  \
   const KernelTable isa##_table = {#isa,                                                         \
                                    gemm_f32_##isa,                                               \
                                    depthwise_forward_##isa,                                      \
@@ -47,7 +48,8 @@ namespace lite {
                                    quantize_static_u8_##isa,                                     \
                                    &direct_conv_##isa,                                           \
                                    spmm_##isa,                                                   \
-                                   &binary_kernels_##isa};
+                                   &binary_kernels_##isa,                                        \
+                                   &dw_s8_kernels_##isa};
 
 LITE_DECLARE_PATH(ref)
 #if defined(LITE_X86)

@@ -5,6 +5,7 @@ export type { Kernels } from './types.js';
 export type { Activation, BinaryOp, ConvS8Options, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, PoolShape } from './types.js';
 export type { BconvOptions, BinaryOutputOptions, PackBitsOptions } from './types.js';
 export type { SpmmOptions } from './types.js';
+export type { AddU8Options, DepthwiseS8Options } from './types.js';
 export { reference } from './reference/index.js';
 
 /** Where the kernels come from: the native addon, or the TypeScript fallback. */

@@ -7,6 +7,7 @@ import type {
 
 export type { BconvOptions, BinaryOutputOptions, PackBitsOptions };
 export type { SpmmOptions } from '@lite/native';
+export type { AddU8Options, DepthwiseS8Options } from '@lite/native';
 export type { Activation, BinaryOp, ConvS8Options, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, PoolShape };
 
 /**
