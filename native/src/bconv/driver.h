@@ -3,7 +3,9 @@
 //   static constexpr int kRows;                               rows per block
 //   template <Mode M> static void block(const Block&, int32_t* sums);
 // block computes, for kRows output pixels × 8·npanels output channels,
-// kMult<M> × the raw sum over the window's words (raw_word) into sums[r·32 + c].
+// kMult<M> × the raw sum over the window's words (raw_word) into sums[r·32 + c];
+// optionally (Fused below) fused_binary runs whole ranges of binary tiles with
+// the output transform in registers, for outC a multiple of 32.
 //
 // Geometry: the input is copied into a zero-bordered buffer when the window
 // crosses the border (or to interleave a ternary input's two planes), so every
@@ -19,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "../runtime/thread_pool.h"
@@ -39,6 +42,32 @@ struct Block {
   const uint64_t* panels;          // the column block's weights (layout above)
   int npanels;                     // 1..kBlockPanels
 };
+
+// The binary path with the output transform in registers (optional:
+// Isa::fused_binary(const Block&, const Fused&, t0, t1) runs tiles [t0, t1) of
+// kRows pixels over one column block of 32 channels; Int32, Float32 and Bits
+// output): acc = off[i][j0 + c] − 2·raw, then
+//   Int32: out = acc; Float32: out = clamp(fma(float(acc), scale[c], bias[c]), lo, hi)
+//   Bits:  bit c of one u32 = flip bit c ? acc > threshold[c] : acc < threshold[c]
+struct Fused {
+  const uint64_t* const* pix;  // tiles·kRows window base pointers (past m: repeats, never stored)
+  const int32_t* const* off;   // tiles·kRows rows of ncols int32: base − the pixel's border terms
+  int64_t m;                   // output pixels: rows past it are not stored
+  int64_t j0;                  // the column block's first channel
+  char* out;                   // pixel 0's first output of the column block
+  int64_t out_stride;          // bytes per output pixel
+  Output output;
+  const float* scale;          // 32 (Float32)
+  const float* bias;           // 32 (Float32)
+  float lo, hi;
+  const int32_t* threshold;    // 32 (Bits)
+  uint32_t flip;               // bit c: channel c's flip (Bits)
+};
+
+template <class T, class = void>
+struct HasFused : std::false_type {};
+template <class T>
+struct HasFused<T, std::void_t<decltype(&T::fused_binary)>> : std::true_type {};
 
 // What a block's raw sums are multiplied by: acc = base + kMult·raw − border terms.
 template <Mode M>
@@ -147,16 +176,115 @@ void run(const Args& g) {
       if (correct) wsum[t * ncols + j] = plus_one_tap;
     }
 
+  // Whether tap (kh, kx) of the window at input (ih, iw) lies in the border.
+  auto outside = [&](int64_t ih, int64_t iw, int64_t kh, int64_t kx) {
+    const int64_t yy = ih + kh * s.dilation_h, xx = iw + kx * s.dilation_w;
+    return !(yy >= 0 && yy < s.in_h && xx >= 0 && xx < s.in_w);
+  };
+
   const int64_t m = s.batch * s.out_h * s.out_w, pixels = s.out_h * s.out_w;
   const int64_t row_blocks = (m + Isa::kRows - 1) / Isa::kRows;
   const int64_t out_words = 2 * ((s.out_c + 63) / 64);  // u32 per output pixel (Bits)
+  const int64_t tasks = row_blocks;
+  const bool serial = m * s.out_c * kw * pb < kParallelWork || num_threads() == 1 || tasks == 1;
+
+  // The fused path (binary, outC a multiple of 32, outputs other than Int8):
+  // every pixel's window pointer and corrected base computed once, then the
+  // ISA runs whole ranges of tiles per column block with the output transform
+  // in registers.
+  if constexpr (HasFused<Isa>::value) {
+    if (g.mode == Mode::Binary && g.output != Output::Int8 && s.out_c % kBlockCols == 0) {
+      const int64_t n = row_blocks * Isa::kRows;
+      std::vector<const uint64_t*> pix(n);
+      std::vector<const int32_t*> off(n, base.data());
+      // Corrected bases, one per distinct set of border taps (a bit mask of
+      // them up to 64 taps; past that, one per border pixel).
+      std::vector<uint64_t> patterns;
+      std::vector<int32_t> fixed;
+      std::vector<int64_t> pattern_row;  // (pixel, row of fixed) pairs
+      for (int64_t b = 0, i = 0; b < s.batch; ++b)
+        for (int64_t y = 0; y < s.out_h; ++y) {
+          const uint64_t* row = xa + (b * hp + y * s.stride_h) * wp * pixel_words;
+          const int64_t ih = y * s.stride_h - s.pad_top;
+          const bool row_border = correct && (ih < 0 || ih + ext_h > s.in_h);
+          for (int64_t x = 0; x < s.out_w; ++x, ++i) {
+            pix[i] = row + x * s.stride_w * pixel_words;
+            const int64_t iw = x * s.stride_w - s.pad_left;
+            if (!(row_border || (correct && (iw < 0 || iw + ext_w > s.in_w)))) continue;
+            uint64_t key = 0;
+            for (int64_t kh = 0; kh < s.filter_h; ++kh)
+              for (int64_t kx = 0; kx < s.filter_w; ++kx)
+                if (outside(ih, iw, kh, kx)) key |= uint64_t{1} << ((kh * s.filter_w + kx) % 64);
+            size_t q = 0;
+            if (taps <= 64)
+              while (q < patterns.size() && patterns[q] != key) ++q;
+            else
+              q = patterns.size();
+            if (q == patterns.size()) {
+              patterns.push_back(key);
+              fixed.insert(fixed.end(), base.begin(), base.end());
+              int32_t* fix = fixed.data() + q * ncols;
+              for (int64_t kh = 0; kh < s.filter_h; ++kh)
+                for (int64_t kx = 0; kx < s.filter_w; ++kx) {
+                  if (!outside(ih, iw, kh, kx)) continue;
+                  const int32_t* ws = wsum.data() + (kh * s.filter_w + kx) * ncols;
+                  for (int64_t j = 0; j < ncols; ++j) fix[j] -= ws[j];
+                }
+            }
+            pattern_row.push_back(i);
+            pattern_row.push_back(static_cast<int64_t>(q));
+          }
+        }
+      for (size_t k = 0; k < pattern_row.size(); k += 2) off[pattern_row[k]] = fixed.data() + pattern_row[k + 1] * ncols;
+      for (int64_t i = m; i < n; ++i) pix[i] = pix[m - 1];  // past the end: repeat a pixel, never stored
+      std::vector<uint32_t> flips(col_blocks, 0);
+      if (g.output == Output::Bits)
+        for (int64_t j = 0; j < s.out_c; ++j) flips[j / kBlockCols] |= static_cast<uint32_t>(g.flip[j] != 0) << (j % kBlockCols);
+      const int64_t elem = g.output == Output::Bits ? 0 : 4;
+      auto range = [&](int64_t t0, int64_t t1) {
+        Block blk;
+        blk.word_off = word_off.data();
+        blk.kw = kw;
+        blk.a_plane = wpt;
+        blk.npanels = kBlockPanels;
+        for (int64_t cb = 0; cb < col_blocks; ++cb) {
+          const int64_t j0 = cb * kBlockCols;
+          blk.panels = panels.get() + cb * block_words;
+          Fused f;
+          f.pix = pix.data();
+          f.off = off.data();
+          f.m = m;
+          f.j0 = j0;
+          f.out = static_cast<char*>(g.out) + (elem ? j0 * elem : j0 / 32 * 4);
+          f.out_stride = elem ? s.out_c * elem : out_words * 4;
+          f.output = g.output;
+          f.scale = g.scale ? g.scale + j0 : nullptr;
+          f.bias = g.bias ? g.bias + j0 : nullptr;
+          f.lo = g.lo;
+          f.hi = g.hi;
+          f.threshold = g.threshold ? g.threshold + j0 : nullptr;
+          f.flip = flips[cb];
+          Isa::fused_binary(blk, f, t0, t1);
+        }
+        if (g.output == Output::Bits && s.out_c % 64 != 0)  // the last 64-bit word's padding half
+          for (int64_t i = t0 * Isa::kRows; i < std::min(m, t1 * Isa::kRows); ++i)
+            static_cast<uint32_t*>(g.out)[i * out_words + out_words - 1] = 0;
+      };
+      if (serial) {
+        range(0, tasks);
+      } else {
+        parallel_for(tasks, range);
+      }
+      return;
+    }
+  }
 
   // One task per block of kRows output pixels, across all column blocks.
   auto task = [&](int64_t rb) {
     const int64_t i0 = rb * Isa::kRows;
     const int rows = static_cast<int>(std::min<int64_t>(Isa::kRows, m - i0));
     Block blk;
-    bool at_border[kMaxRows];
+    bool at_border[kMaxRows] = {};
     int64_t ih[kMaxRows], iw[kMaxRows];
     int64_t b = i0 / pixels, y = i0 % pixels / s.out_w, x = i0 % s.out_w;  // stepped, not divided, per row
     for (int r = 0; r < Isa::kRows; ++r) {
@@ -176,31 +304,40 @@ void run(const Args& g) {
     blk.word_off = word_off.data();
     blk.kw = kw;
     blk.a_plane = wpt;
+    bool any_border = false;
+    for (int r = 0; r < rows; ++r) any_border |= at_border[r];
     for (int64_t cb = 0; cb < col_blocks; ++cb) {
       const int64_t j0 = cb * kBlockCols;
       const int cols = static_cast<int>(std::min<int64_t>(kBlockCols, s.out_c - j0));
       blk.panels = panels.get() + cb * block_words;
       blk.npanels = static_cast<int>(std::min<int64_t>(kBlockPanels, npan - cb * kBlockPanels));
+      // Per row: base − the border terms (one copy per row at the border).
+      const int32_t* off[kMaxRows];
+      alignas(64) int32_t corr[kMaxRows * kBlockCols];
+      for (int r = 0; r < Isa::kRows; ++r) {
+        off[r] = base.data() + j0;
+        if (!any_border || r >= rows || !at_border[r]) continue;
+        int32_t* acc = corr + r * kBlockCols;
+        for (int c = 0; c < kBlockCols; ++c) acc[c] = off[r][c];
+        for (int64_t kh = 0; kh < s.filter_h; ++kh)
+          for (int64_t kx = 0; kx < s.filter_w; ++kx) {
+            if (!outside(ih[r], iw[r], kh, kx)) continue;
+            const int32_t* ws = wsum.data() + (kh * s.filter_w + kx) * ncols + j0;
+            for (int c = 0; c < kBlockCols; ++c) acc[c] -= ws[c];
+          }
+        off[r] = acc;
+      }
       alignas(64) int32_t sums[kMaxRows * kBlockCols];
       switch (g.mode) {
         case Mode::Binary: Isa::template block<Mode::Binary>(blk, sums); break;
         case Mode::TernaryWeights: Isa::template block<Mode::TernaryWeights>(blk, sums); break;
         case Mode::Ternary: Isa::template block<Mode::Ternary>(blk, sums); break;
       }
-      // acc = base + sums − border terms, in place, then the output transform
+      // acc = base − border terms + sums, in place, then the output transform
       // (switched once per block so its per-channel constants stay in registers).
-      const int32_t* bj = base.data() + j0;
       for (int r = 0; r < rows; ++r) {
         int32_t* acc = sums + r * kBlockCols;
-        for (int c = 0; c < cols; ++c) acc[c] += bj[c];
-        if (at_border[r])
-          for (int64_t kh = 0; kh < s.filter_h; ++kh)
-            for (int64_t kx = 0; kx < s.filter_w; ++kx) {
-              const int64_t yy = ih[r] + kh * s.dilation_h, xx = iw[r] + kx * s.dilation_w;
-              if (yy >= 0 && yy < s.in_h && xx >= 0 && xx < s.in_w) continue;
-              const int32_t* ws = wsum.data() + (kh * s.filter_w + kx) * ncols + j0;
-              for (int c = 0; c < cols; ++c) acc[c] -= ws[c];
-            }
+        for (int c = 0; c < cols; ++c) acc[c] += off[r][c];
       }
       switch (g.output) {
         case Output::Int32:
@@ -248,8 +385,7 @@ void run(const Args& g) {
     }
   };
 
-  const int64_t tasks = row_blocks;
-  if (m * s.out_c * kw * pb < kParallelWork || num_threads() == 1 || tasks == 1) {
+  if (serial) {
     for (int64_t t = 0; t < tasks; ++t) task(t);
   } else {
     parallel_for(tasks, [&](int64_t begin, int64_t end) {

@@ -134,11 +134,25 @@ describe('bconv2d', () => {
     failures.expectNone();
   });
 
+  it('outC a multiple of 32 (the fused path): big filters, strides, every output, native = reference', () => {
+    const rand = rng(9), failures = new Failures();
+    for (const kind of ['int32', 'float32', 'bits'] as const)
+      for (const [inH, inW, inC, outC, f, stride] of [[9, 7, 64, 32, 9, 1], [6, 11, 70, 64, 3, 2], [13, 2, 128, 96, 5, 1]] as const)
+        for (const padding of ['same', 'valid'] as const) {
+          if (padding === 'valid' && (inH < f || inW < f)) continue;
+          const s = shapeOf(2, inH, inW, inC, outC, f, stride, padding);
+          const x = pack(signs(2 * inH * inW * inC, rand), 2 * inH * inW, inC);
+          const w = pack(signs(outC * f * f * inC, rand), outC * f * f, inC);
+          failures.add(checkConv(`${kind} ${JSON.stringify(s)}`, s, x, w, kind, optionsFor(kind, outC, rand, 'relu6', f * f * inC)));
+        }
+    failures.expectNone();
+  });
+
   it('output transforms: float32 (scale, bias, linear/relu/relu6), int8, packed bits by thresholds', () => {
     const rand = rng(5), failures = new Failures();
     for (const kind of ['float32', 'int8', 'bits'] as const)
       for (const activation of ['linear', 'relu', 'relu6'] as const)
-        for (const [inC, outC] of [[3, 5], [63, 33], [65, 64], [127, 70]] as const)
+        for (const [inC, outC] of [[3, 5], [63, 33], [65, 64], [127, 70], [64, 32], [33, 96]] as const)
           for (const padding of ['same', 'valid'] as const) {
             if (kind === 'bits' && activation !== 'linear') continue;
             const s = shapeOf(2, 5, 4, inC, outC, 3, 1 + Math.floor(rand() * 2), padding);
