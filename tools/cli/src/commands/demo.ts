@@ -20,7 +20,7 @@ export { SEED_RECIPE };
 
 /** Full mode: the reference's epochs (10 to train, 5 to fine-tune after pruning). */
 export const FULL_SETTINGS: DemoSettings = {
-  quick: false, teacherEpochs: SEED_RECIPE.epochs, pruneEpochs: 5, studentEpochs: 10, binaryEpochs: 10, qatEpochs: 2, lenetEpochs: 10, pipelineEpochs: 6,
+  quick: false, teacherEpochs: SEED_RECIPE.epochs, pruneEpochs: 5, studentEpochs: 10, binaryEpochs: 5, qatEpochs: 2, lenetEpochs: 10, pipelineEpochs: 6,
   latencyRuns: 30, latencySeconds: 2,
 };
 
