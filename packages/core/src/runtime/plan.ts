@@ -1,5 +1,6 @@
 import type { GraphNode, LiteGraph } from '../graph/index.js';
 import { needsRepack, packedFlow, packedStep } from './binary_flow.js';
+import { int8Flow, int8Step, NO_INT8_FLOW } from './int8_flow.js';
 import { sizeOf } from './geometry.js';
 import { inferShapes, nodeInputs } from './shapes.js';
 import { buildStep, convGeometry, kernelAcceptsGeometry, runsInPlace, type ExtraPadding, type Step } from './steps.js';
@@ -25,6 +26,8 @@ interface Storage {
   /** Index of the last step that reads it (Infinity for outputs). */
   end: number;
   array?: Float32Array;
+  /** Holds a uint8 value (int8_flow.ts) in its bytes. */
+  u8?: boolean;
 }
 
 /** Free buffers, handed out best-fit. */
@@ -82,6 +85,13 @@ export interface PlanOptions {
    * in float32 (the reference the packed path must equal).
    */
   packedBits?: boolean;
+  /**
+   * Hold the values between statically quantized int8 layers as uint8, each
+   * layer requantizing its output to its readers' input quantization
+   * (int8_flow.ts). Default true; false runs every value in float32 (each int8
+   * layer quantizing its own input).
+   */
+  uint8Activations?: boolean;
 }
 
 /**
@@ -116,6 +126,7 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
   const source = (name: string): string => pads.get(name)?.name ?? name;
   const packed = options.packedBits ?? inputShapes.every((shape) => (shape[0] ?? 1) <= PACKED_BITS_MAX_BATCH);
   const flow = packed ? packedFlow(graph, weights, shapes) : new Map();
+  const int8 = options.uint8Activations ?? true ? int8Flow(graph, weights, shapes, new Set(pads.keys())) : NO_INT8_FLOW;
 
   // The step index of every value's last reader, following aliases back to the buffer's owner.
   const end = new Map<string, number>();
@@ -155,6 +166,11 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
       const array = storage.get(source(name))!.array!;
       return new Uint32Array(array.buffer, array.byteOffset, p.words);
     },
+    bytes: (name: string): Uint8Array | null => {
+      if (!int8.values.has(source(name))) return null;
+      const array = storage.get(source(name))!.array!;
+      return new Uint8Array(array.buffer, array.byteOffset, sizeOf(shapes.get(source(name))!));
+    },
   };
 
   for (let i = 0; i < graph.nodes.length; i++) {
@@ -166,17 +182,18 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
       storage.set(node.name, storage.get(ins[0])!);
       continue;
     }
-    // A packed value lives in its buffer's bytes: one float per u32 word.
-    const size = Math.max(sizeOf(shapes.get(node.name)!), flow.get(node.name)?.words ?? 0);
+    // A packed value lives in its buffer's bytes: one float per u32 word; a uint8 value one float per 4 bytes.
+    const u8 = int8.values.has(node.name);
+    const size = u8 ? Math.ceil(sizeOf(shapes.get(node.name)!) / 4) : Math.max(sizeOf(shapes.get(node.name)!), flow.get(node.name)?.words ?? 0);
     const first = ins.length > 0 ? storage.get(ins[0])! : undefined;
-    if (first && runsInPlace(node) && first.end === i && first.size === size && first.array) {
+    if (first && runsInPlace(node) && first.end === i && first.size === size && !first.u8 === !u8 && first.array) {
       first.end = myEnd;
       storage.set(node.name, first);
     } else {
-      storage.set(node.name, { size, end: myEnd, array: pool.take(size) });
+      storage.set(node.name, { size, end: myEnd, array: pool.take(size), ...(u8 ? { u8 } : {}) });
     }
     if (node.op === 'input') inputBuffers.set(node.name, viewOf(node.name));
-    const step = packedStep(node, flow, ctx) ?? buildStep(node, ctx);
+    const step = packedStep(node, flow, ctx) ?? int8Step(node, int8, ctx) ?? buildStep(node, ctx);
     if (step) steps.push(step);
     for (const input of ins) release(storage.get(input)!, i);
     // A value nobody reads goes back at once; an unread input keeps its buffer (it is filled every run).

@@ -75,12 +75,12 @@ function intKernel(weight: RuntimeWeight, depth: number): PackedIntWeight | null
 }
 
 /** The activation a kernel epilogue applies, and whether the step must apply `node.activation` itself after it. */
-function epilogue(activation: GraphActivation): { fused: 'linear' | 'relu' | 'relu6'; after: boolean } {
+export function epilogue(activation: GraphActivation): { fused: 'linear' | 'relu' | 'relu6'; after: boolean } {
   return isKernelActivation(activation) ? { fused: activation, after: false } : { fused: 'linear', after: true };
 }
 
 /** Runs `run` then, where the kernel could not fuse it, the node's activation over `y`. */
-function withActivation(run: Step, after: boolean, node: { activation: GraphActivation; alpha?: number }, y: Float32Array, channels: number): Step {
+export function withActivation(run: Step, after: boolean, node: { activation: GraphActivation; alpha?: number }, y: Float32Array, channels: number): Step {
   if (!after) return run;
   return () => {
     run();
@@ -112,7 +112,7 @@ function convStep(node: Extract<GraphNode, { op: 'conv2d' | 'depthwiseConv2d' }>
   return withActivation(run, after, node, y, shape.outC);
 }
 
-function inputQuantOptions(q: ActivationQuant | undefined): Pick<ConvS8Options, 'inputScale' | 'inputZeroPoint'> {
+export function inputQuantOptions(q: ActivationQuant | undefined): Pick<ConvS8Options, 'inputScale' | 'inputZeroPoint'> {
   return q ? { inputScale: q.scale, inputZeroPoint: q.zeroPoint } : {};
 }
 
@@ -148,25 +148,27 @@ function denseStep(node: Extract<GraphNode, { op: 'dense' }>, ctx: StepContext):
   return withActivation(run, after, node, y, n);
 }
 
-function poolStep(node: Extract<GraphNode, { op: 'maxPool2d' | 'avgPool2d' | 'globalAvgPool2d' }>, ctx: StepContext): Step {
-  const x = ctx.value(node.input);
-  const xs = ctx.shape(node.input);
-  const y = ctx.value(node.name);
-  let shape: PoolShape;
+/** The kernel window of a pooling node reading an input of shape `xs` ([batch, h, w, c]). */
+export function poolShape(node: Extract<GraphNode, { op: 'maxPool2d' | 'avgPool2d' | 'globalAvgPool2d' }>, xs: number[]): PoolShape {
   if (node.op === 'globalAvgPool2d') {
-    shape = {
+    return {
       batch: xs[0], inH: xs[1], inW: xs[2], channels: xs[3], outH: 1, outW: 1,
       filterH: xs[1], filterW: xs[2], strideH: 1, strideW: 1, padTop: 0, padLeft: 0,
     };
-  } else {
-    const h = axisGeometry(xs[1], node.poolSize[0], node.strides[0], 1, node.padding);
-    const w = axisGeometry(xs[2], node.poolSize[1], node.strides[1], 1, node.padding);
-    shape = {
-      batch: xs[0], inH: xs[1], inW: xs[2], channels: xs[3], outH: h.out, outW: w.out,
-      filterH: node.poolSize[0], filterW: node.poolSize[1], strideH: node.strides[0], strideW: node.strides[1],
-      padTop: h.padBefore, padLeft: w.padBefore,
-    };
   }
+  const h = axisGeometry(xs[1], node.poolSize[0], node.strides[0], 1, node.padding);
+  const w = axisGeometry(xs[2], node.poolSize[1], node.strides[1], 1, node.padding);
+  return {
+    batch: xs[0], inH: xs[1], inW: xs[2], channels: xs[3], outH: h.out, outW: w.out,
+    filterH: node.poolSize[0], filterW: node.poolSize[1], strideH: node.strides[0], strideW: node.strides[1],
+    padTop: h.padBefore, padLeft: w.padBefore,
+  };
+}
+
+function poolStep(node: Extract<GraphNode, { op: 'maxPool2d' | 'avgPool2d' | 'globalAvgPool2d' }>, ctx: StepContext): Step {
+  const x = ctx.value(node.input);
+  const y = ctx.value(node.name);
+  const shape = poolShape(node, ctx.shape(node.input));
   const run = node.op === 'maxPool2d' ? kernels.maxPool : kernels.avgPool;
   return () => run(x, y, shape);
 }

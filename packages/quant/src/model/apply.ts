@@ -36,7 +36,7 @@ export function applyFormats(graph: LiteGraph, plan: FormatPlan): LiteGraph {
   }
   const nodes = graph.nodes.map((node): GraphNode => {
     const q = plan.inputQuant?.get(node.name);
-    if (!q || (node.op !== 'conv2d' && node.op !== 'dense')) return node;
+    if (!q || (node.op !== 'conv2d' && node.op !== 'depthwiseConv2d' && node.op !== 'dense')) return node;
     return { ...node, inputQuant: { scale: q.scale, zeroPoint: q.zeroPoint } };
   });
   const provenance = plan.provenance ? [...graph.provenance, plan.provenance] : graph.provenance;

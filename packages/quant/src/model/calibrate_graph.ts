@@ -16,7 +16,8 @@ export interface CalibrateOptions {
 /**
  * Runs `samples` samples of `data` (shaped as the graph's input: MNIST images
  * or any other) through the fp32 graph and returns, for every
- * conv and dense node, the uint8 quantization of its input that `method`
+ * conv, depthwise and dense node (the runtime's uint8 flow runs depthwise
+ * layers on uint8 inputs with it), the uint8 quantization of its input that `method`
  * chooses from the values it saw.
  */
 export function calibrateActivations(graph: LiteGraph, data: Dataset, options: CalibrateOptions = {}): Map<string, ActivationQuant> {
@@ -25,7 +26,7 @@ export function calibrateActivations(graph: LiteGraph, data: Dataset, options: C
   const batchSize = options.batchSize ?? 128;
   if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`calibration needs at least one sample, got ${options.samples} (of ${data.count})`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-  const targets = quantTargets(graph).filter((t) => t.node.op !== 'depthwiseConv2d');
+  const targets = quantTargets(graph);
   // One observer per distinct input value (several layers may read one value).
   const sources = [...new Set(targets.map((t) => t.node.input))];
   const observers = new Map(sources.map((s) => [s, createObserver(method)]));

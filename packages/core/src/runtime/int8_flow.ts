@@ -1,0 +1,214 @@
+/**
+ * uint8 flow between int8 layers of a statically quantized graph, as TFLite
+ * runs one: a value is held as uint8 (in its Float32Array buffer's bytes, a
+ * Uint8Array view) when its producer can write uint8 and every reader takes
+ * uint8 with the same quantization — the readers' calibrated `inputQuant`. The
+ * producer then requantizes its output to those parameters in its epilogue
+ * (conv2dS8/depthwiseConv2dS8 with a Uint8Array y), and the reader skips
+ * quantizing its input: 4× less memory traffic between layers than float32.
+ *
+ * Producers: int8 conv2d/dense with a static `inputQuant` and a kernel
+ * activation; int8 depthwise convs reading uint8; maxPool2d/flatten/reshape of
+ * uint8 values (same parameters: max commutes with the monotone quantization);
+ * two-input adds (addU8 takes each operand as uint8 or float32). Readers that
+ * take uint8: those conv/dense/depthwise layers (with exactly their
+ * `inputQuant`), adds (any parameters), and maxPool2d/flatten/reshape and
+ * folded ZeroPadding2D (whatever their own readers take). Anything else, and
+ * every graph output, stays float32.
+ */
+import type { ActivationQuant, GraphNode, LiteGraph } from '../graph/index.js';
+import { kernels, type AddU8Options, type ConvShape } from '../kernels/index.js';
+import { isKernelActivation } from './activations.js';
+import { nodeInputs } from './shapes.js';
+import {
+  convGeometry, epilogue, inputQuantOptions, poolShape, withActivation, type ExtraPadding, type Step, type StepContext,
+} from './steps.js';
+import { weightValues, type PackedIntWeight, type RuntimeWeight } from './weights.js';
+
+/** The int8 weights of a depthwise conv run on depthwiseConv2dS8: codes [fh, fw, inC, mult] and one scale per output channel. */
+export interface DepthwiseS8Weight {
+  q: Int8Array;
+  scale: Float32Array;
+}
+
+/** What the plan holds as uint8, and how the depthwise layers reading it run. */
+export interface Int8Flow {
+  /** Values held as uint8, by name, with their quantization. */
+  values: Map<string, ActivationQuant>;
+  /** Depthwise convs that read a uint8 value, with their int8 weights. */
+  depthwise: Map<string, DepthwiseS8Weight>;
+}
+
+/** No value held as uint8 (the flow disabled). */
+export const NO_INT8_FLOW: Int8Flow = { values: new Map(), depthwise: new Map() };
+
+/** Readers' demand on a value: one quantization, any (adds), or none possible (null). */
+type Demand = ActivationQuant | 'any' | null;
+
+const sameQuant = (a: ActivationQuant, b: ActivationQuant): boolean =>
+  Math.fround(a.scale) === Math.fround(b.scale) && a.zeroPoint === b.zeroPoint;
+
+function meet(a: Demand, b: Demand): Demand {
+  if (a === null || b === null) return null;
+  if (a === 'any') return b;
+  if (b === 'any') return a;
+  return sameQuant(a, b) ? a : null;
+}
+
+/** A conv2d/dense node's packed int8 kernel when it runs statically quantized on the int8 kernels. */
+function staticInt(node: GraphNode, weights: ReadonlyMap<string, RuntimeWeight>): PackedIntWeight | null {
+  if ((node.op !== 'conv2d' && node.op !== 'dense') || node.binaryInput || !node.inputQuant) return null;
+  const w = weights.get(node.kernel);
+  return w?.kind === 'int' ? w : null;
+}
+
+/** A depthwise node's int8 codes and per-output-channel scales, when stored symmetric int8 with a static input. */
+function depthwiseWeight(node: GraphNode, graph: LiteGraph): DepthwiseS8Weight | null {
+  if (node.op !== 'depthwiseConv2d' || !node.inputQuant) return null;
+  const t = graph.tensors.get(node.kernel);
+  if (!t || t.encoding !== 'int8' || !t.params.symmetric || t.shape.length !== 4) return null;
+  const outC = t.shape[2] * t.shape[3];
+  const s = t.params.scale;
+  if (s.length !== 1 && s.length !== outC) return null;
+  return { q: t.q, scale: Float32Array.from({ length: outC }, (_, d) => s[s.length === 1 ? 0 : d]) };
+}
+
+/**
+ * The graph's uint8 flow: which values are held as uint8 with which
+ * quantization. `folded` names the ZeroPadding2D nodes the plan folds into
+ * their readers (transparent here: their readers read the pad's input).
+ */
+export function int8Flow(
+  graph: LiteGraph,
+  weights: ReadonlyMap<string, RuntimeWeight>,
+  shapes: ReadonlyMap<string, number[]>,
+  folded: ReadonlySet<string>,
+): Int8Flow {
+  const readers = new Map<string, GraphNode[]>();
+  for (const node of graph.nodes) {
+    for (const input of nodeInputs(node)) readers.set(input, [...(readers.get(input) ?? []), node]);
+  }
+  const outputs = new Set(graph.outputs);
+  const dwWeights = new Map<string, DepthwiseS8Weight>();
+  for (const node of graph.nodes) {
+    const w = depthwiseWeight(node, graph);
+    if (w) dwWeights.set(node.name, w);
+  }
+  const memo = new Map<string, Demand>();
+  const demand = (name: string): Demand => {
+    if (memo.has(name)) return memo.get(name)!;
+    const users = readers.get(name) ?? [];
+    let d: Demand = outputs.has(name) || users.length === 0 ? null : 'any';
+    for (const u of users) {
+      if (d === null) break;
+      let r: Demand = null;
+      if (staticInt(u, weights) || dwWeights.has(u.name)) r = (u as { inputQuant: ActivationQuant }).inputQuant;
+      else if (u.op === 'add') r = u.inputs.length === 2 ? 'any' : null;
+      else if (u.op === 'maxPool2d') r = shapes.get(name)?.length === 4 ? demand(u.name) : null;
+      else if (u.op === 'flatten' || u.op === 'reshape' || (u.op === 'zeroPadding2d' && folded.has(u.name))) r = demand(u.name);
+      d = meet(d, r);
+    }
+    memo.set(name, d);
+    return d;
+  };
+  const values = new Map<string, ActivationQuant>();
+  const depthwise = new Map<string, DepthwiseS8Weight>();
+  const concrete = (d: Demand): ActivationQuant | null => (d === null || d === 'any' ? null : d);
+  for (const node of graph.nodes) {
+    let q: ActivationQuant | null = null;
+    if ((node.op === 'conv2d' || node.op === 'dense') && staticInt(node, weights) && isKernelActivation(node.activation)) {
+      q = concrete(demand(node.name));
+    } else if (node.op === 'depthwiseConv2d' && dwWeights.has(node.name)) {
+      // Runs on the uint8 kernel exactly when its input (through a folded pad) is uint8.
+      const pad = graph.nodes.find((n) => n.name === node.input && folded.has(n.name));
+      const source = pad && pad.op === 'zeroPadding2d' ? pad.input : node.input;
+      if (!values.has(source)) continue;
+      depthwise.set(node.name, dwWeights.get(node.name)!);
+      if (isKernelActivation(node.activation)) q = concrete(demand(node.name));
+    } else if (node.op === 'maxPool2d' || node.op === 'flatten' || node.op === 'reshape') {
+      // A uint8 input has readers' demand, so this node's readers all take uint8 with its parameters.
+      q = values.get(node.input) ?? null;
+    } else if (node.op === 'add' && node.inputs.length === 2) {
+      q = concrete(demand(node.name));
+    }
+    if (q) values.set(node.name, { scale: q.scale, zeroPoint: q.zeroPoint });
+  }
+  return { values, depthwise };
+}
+
+/** What the uint8 steps ask of the plan: its StepContext and a value's bytes (null for a float32 value). */
+export interface Int8Context extends StepContext {
+  bytes(name: string): Uint8Array | null;
+}
+
+const NO_PADDING: ExtraPadding = [[0, 0], [0, 0]];
+
+/**
+ * The step of a node that reads or writes a uint8 value, or null when the node
+ * is not in the flow (the plan builds its float32 step).
+ */
+export function int8Step(node: GraphNode, flow: Int8Flow, ctx: Int8Context): Step | null {
+  const out = flow.values.get(node.name);
+  const requant = out ? { outScale: out.scale, outZeroPoint: out.zeroPoint } : {};
+  switch (node.op) {
+    case 'conv2d':
+    case 'dense': {
+      const source = node.op === 'conv2d' ? ctx.convSource(node.input) : { name: node.input, padding: NO_PADDING };
+      const xq = ctx.bytes(source.name);
+      if (!xq && !out) return null;
+      const int = ctx.weight(node.kernel) as PackedIntWeight;
+      let shape: ConvShape;
+      if (node.op === 'conv2d') {
+        shape = convGeometry(node, ctx.shape(source.name), int.shape, source.padding);
+      } else {
+        const [k, n] = int.shape;
+        const m = ctx.shape(node.input).reduce((a, b) => a * b, 1) / k;
+        shape = {
+          batch: m, inH: 1, inW: 1, inC: k, outH: 1, outW: 1, outC: n, filterH: 1, filterW: 1,
+          strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
+        };
+      }
+      const x = xq ?? ctx.value(source.name);
+      const y = ctx.bytes(node.name) ?? ctx.value(node.name);
+      const bias = node.bias === undefined ? null : weightValues(ctx.weight(node.bias));
+      const { fused, after } = epilogue(node.activation);
+      const options = { ...inputQuantOptions(node.inputQuant), scaleB: int.scale, bias, activation: fused, ...requant };
+      const run = () => kernels.conv2dS8(x, int.packed, y, shape, options);
+      return y instanceof Float32Array ? withActivation(run, after, node, y, shape.outC) : run;
+    }
+    case 'depthwiseConv2d': {
+      const w = flow.depthwise.get(node.name);
+      if (!w) return null;
+      const source = ctx.convSource(node.input);
+      const x = ctx.bytes(source.name)!;
+      const shape = convGeometry(node, ctx.shape(source.name), ctx.weight(node.kernel).shape, source.padding);
+      const y = ctx.bytes(node.name) ?? ctx.value(node.name);
+      const bias = node.bias === undefined ? null : weightValues(ctx.weight(node.bias));
+      const { fused, after } = epilogue(node.activation);
+      const options = { ...inputQuantOptions(node.inputQuant), scaleB: w.scale, bias, activation: fused, ...requant };
+      const run = () => kernels.depthwiseConv2dS8(x, w.q, y, shape, options as Parameters<typeof kernels.depthwiseConv2dS8>[4]);
+      return y instanceof Float32Array ? withActivation(run, after, node, y, shape.outC) : run;
+    }
+    case 'maxPool2d': {
+      if (!out) return null;
+      const x = ctx.bytes(node.input)!, y = ctx.bytes(node.name)!;
+      const shape = poolShape(node, ctx.shape(node.input));
+      return () => kernels.maxPoolU8(x, y, shape);
+    }
+    case 'add': {
+      if (node.inputs.length !== 2) return null;
+      const [qa, qb] = node.inputs.map((n) => flow.values.get(n));
+      if (!qa && !qb && !out) return null;
+      const [a, b] = node.inputs.map((n) => ctx.bytes(n) ?? ctx.value(n));
+      const y = ctx.bytes(node.name) ?? ctx.value(node.name);
+      const options: AddU8Options = {
+        ...(qa ? { aScale: qa.scale, aZeroPoint: qa.zeroPoint } : {}),
+        ...(qb ? { bScale: qb.scale, bZeroPoint: qb.zeroPoint } : {}),
+        ...requant,
+      };
+      return () => kernels.addU8(a, b, y, options);
+    }
+    default:
+      return null;
+  }
+}
