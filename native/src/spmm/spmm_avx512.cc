@@ -2,7 +2,8 @@
 // Batch 1-3: the permute kernel below (a 64-row segment of each x row held in
 // four zmm, each step's 16 activations picked with two vpermt2ps and a blend,
 // about 4 cycles less than a vgatherdps per step on Zen). Batch 4-8: 8-row
-// tiles (ops256.h), where a 16-row tile would be half empty; more: 16-row tiles.
+// tiles (ops256.h), where a 16-row tile would be half empty; more: 16-row tiles,
+// up to 4 of them per pass over a chunk's steps (spmm_impl.h, tile_group).
 #include "ops256.h"
 
 namespace lite {

@@ -23,7 +23,9 @@
 //   pixels. X is transposed into tiles of L rows (k×L each), and each stored
 //   value is broadcast and FMA'd into its column's accumulator with the tile's
 //   row k; an L×L block of accumulators (L columns × L rows) is transposed once
-//   at the end. No gathers, L useful lanes per FMA.
+//   at the end. No gathers, L useful lanes per FMA. With 16 lanes (AVX-512)
+//   up to 4 tiles share each step's offsets and broadcasts (tile_group).
+//   X's tiles start 64-byte aligned (unaligned rows split every load in two).
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -170,6 +172,102 @@ struct Kernels {
     }
   }
 
+  // The tile kernel on groups of TT ≤ 4 row tiles at once (16-lane vectors):
+  // each step's offsets and weight broadcasts are shared by the group's tiles,
+  // so an FMA costs about one load (its tile row) instead of three (offset,
+  // broadcast, row). A chunk's 16 columns go in passes of C (TT·C ≤ 24
+  // accumulators) whose sums live in sc.acc between segments, and a
+  // segment's offsets (and widened int8 values) are computed once into
+  // off/wide for every pass. Chunks go in blocks of kBlock, segment by segment
+  // across the block, so a segment of the group's tiles (64 rows × TT·64 B)
+  // stays in L1 for all of the block's chunks.
+  static constexpr int kBlock = 4;
+  static constexpr int tile_cols(int tt) { return tt == 1 ? 16 : tt <= 3 ? 8 : 4; }
+
+  struct Scratch {
+    alignas(64) int32_t off[256 * kChunk];  // a segment has at most 255 steps
+    alignas(64) float wide[256 * kChunk];   // int8 values only
+    V acc[kBlock][4 * kChunk];              // [chunk of the block][tile·16 + column]
+  };
+
+  // Rows of tiles [t0, t0 + TT) × chunks [b0, b1), b1 - b0 ≤ kBlock.
+  template <class T, int TT>
+  static void tile_group(const SpmmArgs& a, const float* xt, int64_t b0, int64_t b1, int64_t t0, Scratch& sc) {
+    constexpr int C = tile_cols(TT);
+    static_assert(L == kChunk && kChunk % C == 0, "one vector per chunk step");
+    const T* values = static_cast<const T*>(a.values);
+    const int64_t k = a.w.k, segments = a.w.segments();
+    const float* tile[TT];
+    for (int t = 0; t < TT; ++t) tile[t] = xt + (t0 + t) * k * L;
+    int64_t next[kBlock];  // each chunk's first step of the segment
+    for (int64_t b = b0; b < b1; ++b) {
+      next[b - b0] = a.chunk_start[b];
+      for (int i = 0; i < TT * kChunk; ++i) sc.acc[b - b0][i] = I::zero();
+    }
+    for (int64_t g = 0; g < segments; ++g) {
+      const int64_t base = g * kSegment;
+      const uint32_t lim = static_cast<uint32_t>(std::min<int64_t>(kSegment, k - base) - 1);
+      for (int64_t b = b0; b < b1; ++b) {
+        const int64_t count = a.seg_steps[b * segments + g], s0 = next[b - b0];
+        if (count == 0) continue;
+        next[b - b0] = s0 + count;
+        for (int64_t i = 0; i < count; ++i) {
+          Ops::offsets(a.indices + (s0 + i) * kChunk, lim, static_cast<int32_t>(base), sc.off + i * kChunk);
+          if constexpr (sizeof(T) == 1) Ops::widen(values + (s0 + i) * kChunk, sc.wide + i * kChunk);
+        }
+        const float* w;
+        if constexpr (sizeof(T) == 1)
+          w = sc.wide;
+        else
+          w = values + s0 * kChunk;
+        V* acc_mem = sc.acc[b - b0];
+        for (int c0 = 0; c0 < kChunk; c0 += C) {
+          V acc[TT][C];
+          for (int t = 0; t < TT; ++t)
+            for (int c = 0; c < C; ++c) acc[t][c] = acc_mem[t * kChunk + c0 + c];
+          const int32_t* o = sc.off + c0;
+          const float* wc = w + c0;
+          for (int64_t i = 0; i < count; ++i, o += kChunk, wc += kChunk) {
+            for (int c = 0; c < C; ++c) {
+              const V wv = I::bcast(wc + c);
+              const int32_t oc = o[c];
+              for (int t = 0; t < TT; ++t) acc[t][c] = I::fma(wv, I::load(tile[t] + oc), acc[t][c]);
+            }
+          }
+          for (int t = 0; t < TT; ++t)
+            for (int c = 0; c < C; ++c) acc_mem[t * kChunk + c0 + c] = acc[t][c];
+        }
+      }
+    }
+    for (int64_t b = b0; b < b1; ++b) {
+      const int64_t j = b * kChunk, cols = std::min<int64_t>(L, a.w.n - j);
+      for (int t = 0; t < TT; ++t) {
+        V* acc = sc.acc[b - b0] + t * kChunk;
+        I::transpose(acc);  // acc[r]: row (t0 + t)·L + r, columns [j, j + L)
+        const int64_t rows = std::min<int64_t>(L, a.m - (t0 + t) * L);
+        for (int64_t r = 0; r < rows; ++r)
+          store_n<I>(a.y + ((t0 + t) * L + r) * a.w.n + j, finish(acc[r], a, j, cols), cols);
+      }
+    }
+  }
+
+  template <class T>
+  static void tiles_grouped(const SpmmArgs& a, const float* xt, int64_t b0, int64_t b1) {
+    const int64_t tile_count = (a.m + L - 1) / L;
+    thread_local Scratch sc;  // 52 KB: off the (worker) stack
+    for (int64_t bb = b0; bb < b1; bb += kBlock) {
+      const int64_t be = std::min<int64_t>(b1, bb + kBlock);
+      for (int64_t t0 = 0; t0 < tile_count; t0 += 4) {
+        switch (std::min<int64_t>(4, tile_count - t0)) {
+          case 4: tile_group<T, 4>(a, xt, bb, be, t0, sc); break;
+          case 3: tile_group<T, 3>(a, xt, bb, be, t0, sc); break;
+          case 2: tile_group<T, 2>(a, xt, bb, be, t0, sc); break;
+          default: tile_group<T, 1>(a, xt, bb, be, t0, sc); break;
+        }
+      }
+    }
+  }
+
   static const float* weights(const float* v, float*) { return v; }
   static const float* weights(const int8_t* q, float* out) {
     Ops::widen(q, out);
@@ -185,11 +283,17 @@ struct Kernels {
     // Per calling thread, kept across calls (no page faults per call).
     thread_local std::vector<float> xt;
     const size_t floats = static_cast<size_t>((a.m + L - 1) / L * L * a.w.k);
-    if (xt.size() < floats) xt.resize(floats);
-    transpose_x(a, xt.data());
+    if (xt.size() < floats + 16) xt.resize(floats + 16);
+    // 64-byte aligned: a tile row that straddles two cache lines costs two
+    // L1 accesses per FMA (malloc aligns to 16 only).
+    float* xt0 = xt.data() + (-(reinterpret_cast<uintptr_t>(xt.data()) / sizeof(float)) & 15);
+    transpose_x(a, xt0);
     // The caller's xt: a worker naming xt would get its own (empty) thread_local.
-    const float* tiles_x = xt.data();
-    over_chunks(a, [&](int64_t b0, int64_t b1) { tiles<T>(a, tiles_x, b0, b1); });
+    const float* tiles_x = xt0;
+    if constexpr (L == kChunk)
+      over_chunks(a, [&](int64_t b0, int64_t b1) { tiles_grouped<T>(a, tiles_x, b0, b1); });
+    else
+      over_chunks(a, [&](int64_t b0, int64_t b1) { tiles<T>(a, tiles_x, b0, b1); });
   }
 
   static void run(const SpmmArgs& a, int64_t min_tile_rows) {

@@ -160,9 +160,9 @@ describe(`spmm (${info.isa})`, () => {
     f.expectNone();
   });
 
-  it('a 90%-sparse layer at batch 1, 8 and 64 (the benchmark shapes, K = N = 512)', () => {
+  it('a 90%-sparse layer at batch 1, 8 and 64 (the benchmark shapes, K = N = 512), and 100 (row tiles in groups of 4 + 3)', () => {
     const f = new Failures();
-    for (const m of [1, 8, 64])
+    for (const m of [1, 8, 64, 100])
       for (const int8 of [false, true]) f.add(check(makeCase(f, m, 512, 512, 0.9, int8, false, 7 + m, 1), false));
     f.expectNone();
   });
