@@ -38,7 +38,7 @@ export const demoSpec = {
     'our fixes), our pruning, int8/int4/k-means, binary/ternary, distillation and the combined pipeline on seedCnn and lenet5; print one table and ' +
     'write report.html and report.json.',
   flags: {
-    quick: { type: 'boolean', description: 'few epochs and small subsets: under 3 minutes (the full run takes ~10)' },
+    quick: { type: 'boolean', description: 'few epochs and small subsets: under 3 minutes (~1 on 2 cores; the full run ~4–5)' },
     out: { type: 'string', default: 'lite-demo', value: 'dir', description: 'write report.html and report.json here' },
     epochs: { type: 'int', min: 1, value: 'N', description: 'epochs for every training step (overrides the mode\'s)' },
     limit: limitFlag,
