@@ -317,6 +317,12 @@ export interface NativeKernels {
   /** Max pooling of uint8 NHWC values (max commutes with the monotone quantization: scale and zero point carry over). */
   maxPoolU8(x: Uint8Array, y: Uint8Array, shape: PoolShape): void;
   /**
+   * Average pooling of uint8 NHWC values quantized with options.scale and
+   * zeroPoint into float32: y = (float(acc)·scale) / count in float32, acc = Σ (x − zeroPoint)
+   * over the window's in-bounds taps (count of them; padding excluded, as avgPool).
+   */
+  avgPoolU8(x: Uint8Array, y: Float32Array, shape: PoolShape, options: { scale: number; zeroPoint?: number }): void;
+  /**
    * y = act(a + b) elementwise, each of a, b, y uint8 (with its scale and zero
    * point in options) or float32, in float32 (see {@link AddU8Options}).
    */

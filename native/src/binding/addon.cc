@@ -70,6 +70,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"tgemm", Tgemm},
       {"depthwiseConv2dS8", DepthwiseConv2dS8},
       {"maxPoolU8", MaxPoolU8},
+      {"avgPoolU8", AvgPoolU8},
       {"addU8", AddU8},
   };
   for (const auto& [name, fn] : functions) exports.Set(name, Napi::Function::New(env, fn, name));

@@ -35,6 +35,7 @@ Napi::Value Bgemm(const Napi::CallbackInfo& info);
 Napi::Value Tgemm(const Napi::CallbackInfo& info);
 Napi::Value DepthwiseConv2dS8(const Napi::CallbackInfo& info);
 Napi::Value MaxPoolU8(const Napi::CallbackInfo& info);
+Napi::Value AvgPoolU8(const Napi::CallbackInfo& info);
 Napi::Value AddU8(const Napi::CallbackInfo& info);
 
 }  // namespace lite::binding

@@ -44,6 +44,23 @@ void check_pool_axis(const Napi::Env& env, int64_t in, int64_t out, int64_t stri
     throw_range(env, "shape.out" + a + " (" + std::to_string(out) + ") is too large: its last window starts past the input");
 }
 
+// A PoolShape argument, every window holding an input element (as maxPool's).
+PoolShape u8_pool_shape(const Napi::CallbackInfo& info, size_t index) {
+  const Napi::Env env = info.Env();
+  const Napi::Object o = object_arg(info, index, "shape");
+  PoolShape s{};
+  using Field = int64_t PoolShape::*;
+  const std::pair<const char*, Field> fields[] = {
+      {"batch", &PoolShape::batch},       {"inH", &PoolShape::in_h},         {"inW", &PoolShape::in_w},
+      {"channels", &PoolShape::channels}, {"outH", &PoolShape::out_h},       {"outW", &PoolShape::out_w},
+      {"filterH", &PoolShape::filter_h},  {"filterW", &PoolShape::filter_w}, {"strideH", &PoolShape::stride_h},
+      {"strideW", &PoolShape::stride_w},  {"padTop", &PoolShape::pad_top},   {"padLeft", &PoolShape::pad_left}};
+  for (const auto& [key, member] : fields) s.*member = field(env, o, "shape", key, member == &PoolShape::pad_top || member == &PoolShape::pad_left ? 0 : 1);
+  check_pool_axis(env, s.in_h, s.out_h, s.stride_h, s.pad_top, s.filter_h, "H");
+  check_pool_axis(env, s.in_w, s.out_w, s.stride_w, s.pad_left, s.filter_w, "W");
+  return s;
+}
+
 }  // namespace
 
 // depthwiseConv2dS8(x, w, y, shape, options): uint8 NHWC x quantized with
@@ -89,32 +106,43 @@ Napi::Value DepthwiseConv2dS8(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// maxPoolU8(x, y, shape): uint8 NHWC max pooling.
-Napi::Value MaxPoolU8(const Napi::CallbackInfo& info) {
+// x (uint8) and y of a pooling shape, checked: their sizes, no shared memory.
+PoolShape pool_arrays(const Napi::CallbackInfo& info, const Typed& x, const Typed& y) {
   const Napi::Env env = info.Env();
-  require_args(info, 3, "maxPoolU8(x, y, shape)");
-  const Typed x = typed_arg(info, 0, "x", napi_uint8_array, "Uint8Array");
-  const Typed y = typed_arg(info, 1, "y", napi_uint8_array, "Uint8Array");
-  const Napi::Object o = object_arg(info, 2, "shape");
-  dws8::PoolArgs a{};
-  PoolShape& s = a.shape;
-  using Field = int64_t PoolShape::*;
-  const std::pair<const char*, Field> fields[] = {
-      {"batch", &PoolShape::batch},       {"inH", &PoolShape::in_h},         {"inW", &PoolShape::in_w},
-      {"channels", &PoolShape::channels}, {"outH", &PoolShape::out_h},       {"outW", &PoolShape::out_w},
-      {"filterH", &PoolShape::filter_h},  {"filterW", &PoolShape::filter_w}, {"strideH", &PoolShape::stride_h},
-      {"strideW", &PoolShape::stride_w},  {"padTop", &PoolShape::pad_top},   {"padLeft", &PoolShape::pad_left}};
-  for (const auto& [key, member] : fields) s.*member = field(env, o, "shape", key, member == &PoolShape::pad_top || member == &PoolShape::pad_left ? 0 : 1);
-  check_pool_axis(env, s.in_h, s.out_h, s.stride_h, s.pad_top, s.filter_h, "H");
-  check_pool_axis(env, s.in_w, s.out_w, s.stride_w, s.pad_left, s.filter_w, "W");
+  const PoolShape s = u8_pool_shape(info, 2);
   require_count(env, x.length, product(env, {s.batch, s.in_h, s.in_w, s.channels}, "batch·inH·inW·channels"), "x",
                 "batch·inH·inW·channels");
   require_count(env, y.length, product(env, {s.batch, s.out_h, s.out_w, s.channels}, "batch·outH·outW·channels"), "y",
                 "batch·outH·outW·channels");
   if (overlap(y, x)) throw_range(env, "y must not share memory with x");
-  a.x = static_cast<const uint8_t*>(x.data);
-  a.y = static_cast<uint8_t*>(y.data);
+  return s;
+}
+
+// maxPoolU8(x, y, shape): uint8 NHWC max pooling.
+Napi::Value MaxPoolU8(const Napi::CallbackInfo& info) {
+  require_args(info, 3, "maxPoolU8(x, y, shape)");
+  const Typed x = typed_arg(info, 0, "x", napi_uint8_array, "Uint8Array");
+  const Typed y = typed_arg(info, 1, "y", napi_uint8_array, "Uint8Array");
+  dws8::PoolArgs a{pool_arrays(info, x, y), static_cast<const uint8_t*>(x.data), static_cast<uint8_t*>(y.data)};
   if (y.length > 0) kernels().dw_s8->max_pool(a);
+  return info.Env().Undefined();
+}
+
+// avgPoolU8(x, y, shape, options): uint8 NHWC x with options.scale/zeroPoint, float32 y.
+Napi::Value AvgPoolU8(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  require_args(info, 4, "avgPoolU8(x, y, shape, options)");
+  const Typed x = typed_arg(info, 0, "x", napi_uint8_array, "Uint8Array");
+  const Typed y = typed_arg(info, 1, "y", napi_float32_array, "Float32Array");
+  dws8::AvgPoolArgs a{};
+  a.shape = pool_arrays(info, x, y);
+  const Napi::Object o = object_arg(info, 3, "options");
+  if (!present(o, "scale")) throw_type(env, "options.scale is missing (x is uint8 quantized with it)");
+  a.scale = scale_value(env, o.Get("scale"), "options.scale");
+  a.zero_point = present(o, "zeroPoint") ? int_in(env, o.Get("zeroPoint"), "options.zeroPoint", 0, 255) : 0;
+  a.x = static_cast<const uint8_t*>(x.data);
+  a.y = static_cast<float*>(y.data);
+  if (y.length > 0) kernels().dw_s8->avg_pool(a);
   return env.Undefined();
 }
 

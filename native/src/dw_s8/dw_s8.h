@@ -35,6 +35,16 @@ struct PoolArgs {
   uint8_t* y;
 };
 
+// y = (float(acc) · scale) / float(count) in float32 (two roundings), acc = Σ (x − zero_point)
+// over the window's in-bounds taps (count of them; padding excluded, as avgPool's).
+struct AvgPoolArgs {
+  PoolShape shape;
+  const uint8_t* x;
+  int32_t zero_point;
+  float scale;
+  float* y;
+};
+
 // One operand of add: uint8 (q with its scale and zero point) or float32.
 struct AddOperand {
   const void* data;
@@ -63,6 +73,7 @@ struct Kernels {
   void (*depthwise)(const DwArgs&);
   void (*max_pool)(const PoolArgs&);
   void (*add)(const AddArgs&);
+  void (*avg_pool)(const AvgPoolArgs&);
 };
 
 }  // namespace lite::dws8

@@ -7,8 +7,6 @@
 // shared loop, so every path agrees exactly.
 #include <immintrin.h>
 
-#include <vector>
-
 #include "dw_s8_impl.h"
 
 namespace lite {
@@ -31,61 +29,132 @@ inline void store16(const dws8::DwArgs& a, __m512i acc, int64_t d, int64_t at, _
   _mm_mask_storeu_epi8(static_cast<uint8_t*>(a.y) + at + d, mask, _mm512_cvtepi32_epi8(q));
 }
 
+// Sums 32 channels (lanes per `m`, a 32-bit mask over x's bytes) of the taps at
+// src[0..taps) against the interleaved weights wp (one 64-lane pair per tap pair,
+// `stride` int16 apart), into the interleaved int32 sums lo, hi. An odd last tap
+// pairs with zero (x − zp = 0).
+inline void dw_taps(const uint8_t* const* src, int64_t taps, int64_t c0, __mmask32 m, const int16_t* wp, int64_t stride,
+                    __m512i zp, __m512i* lo, __m512i* hi) {
+  const auto load = [&](const uint8_t* p) { return _mm512_sub_epi16(_mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, p + c0)), zp); };
+  int64_t t = 0;
+  for (; t + 1 < taps; t += 2, wp += stride) {
+    const __m512i x0 = load(src[t]), x1 = load(src[t + 1]);
+    *lo = _mm512_add_epi32(*lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wp)));
+    *hi = _mm512_add_epi32(*hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wp + 32)));
+  }
+  if (t < taps) {
+    const __m512i x0 = load(src[t]), z = _mm512_setzero_si512();
+    *lo = _mm512_add_epi32(*lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, z), _mm512_loadu_si512(wp)));
+    *hi = _mm512_add_epi32(*hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, z), _mm512_loadu_si512(wp + 32)));
+  }
+}
+
+inline __mmask16 low_mask16(int64_t n) { return n >= 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1); }
+
+// Multiplier 1, up to 64 taps: each output row's tap rows are found once; inside
+// the row only the tap pointers move. Channels go 32 at a time; a tail of at most
+// 16 channels is done for two pixels at once (A in lanes 0–15, B in 16–31).
 void depthwise_avx512(const dws8::DwArgs& a) {
   const ConvShape& s = a.shape;
   const int64_t ch = s.in_c, taps = s.filter_h * s.filter_w;
   if (s.out_c != s.in_c || taps > 64) return dws8_impl::depthwise(a);
-  const int64_t blocks = (ch + 31) / 32, pairs = (taps + 1) / 2;
-  // Weights widened to int16 and interleaved per tap pair: w_lo/w_hi match unpacklo/hi of (x[t0], x[t1]).
-  std::vector<int16_t> w(static_cast<size_t>(pairs * blocks * 2 * 32));
-  for (int64_t p = 0; p < pairs; ++p)
-    for (int64_t j = 0; j < blocks; ++j) {
-      const int64_t c0 = j * 32;
+  const int64_t full = ch / 32, tail = ch - full * 32, blocks = full + (tail ? 1 : 0), pairs = (taps + 1) / 2;
+  const bool pair_tail = tail > 0 && tail <= 16;
+  // Weights widened to int16 and interleaved per tap pair (unpacklo/hi of (w[t0], w[t1])), per 32-channel block;
+  // for a paired tail, the tail's weights repeated in both halves.
+  const int64_t stride = (blocks + 1) * 64;
+  // Raw arrays, not std::vector: a template instantiated with AVX-512 flags could serve every path.
+  int16_t* const w = new int16_t[static_cast<size_t>(pairs * stride)];
+  const auto weights = [&](int64_t t, int64_t c0, bool twice) {
+    if (t >= taps) return _mm512_setzero_si512();
+    if (!twice) {
       const __mmask32 m = ch - c0 >= 32 ? ~__mmask32{0} : (__mmask32{1} << (ch - c0)) - 1;
-      const __m512i w0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, a.w + 2 * p * ch + c0));
-      const __m512i w1 = 2 * p + 1 < taps ? _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, a.w + (2 * p + 1) * ch + c0))
-                                          : _mm512_setzero_si512();
-      _mm512_storeu_si512(w.data() + (p * blocks + j) * 64, _mm512_unpacklo_epi16(w0, w1));
-      _mm512_storeu_si512(w.data() + (p * blocks + j) * 64 + 32, _mm512_unpackhi_epi16(w0, w1));
+      return _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, a.w + t * ch + c0));
     }
-  std::vector<uint8_t> zp_row(static_cast<size_t>(blocks * 32), static_cast<uint8_t>(a.zero_point));
+    const __m128i v = _mm_maskz_loadu_epi8(low_mask16(ch - c0), a.w + t * ch + c0);
+    return _mm512_cvtepi8_epi16(_mm256_inserti128_si256(_mm256_castsi128_si256(v), v, 1));
+  };
+  for (int64_t p = 0; p < pairs; ++p)
+    for (int64_t j = 0; j <= blocks; ++j) {
+      const bool twice = j == blocks;
+      if (twice && !pair_tail) continue;
+      const int64_t c0 = twice ? full * 32 : j * 32;
+      const __m512i w0 = weights(2 * p, c0, twice), w1 = weights(2 * p + 1, c0, twice);
+      _mm512_storeu_si512(w + p * stride + j * 64, _mm512_unpacklo_epi16(w0, w1));
+      _mm512_storeu_si512(w + p * stride + j * 64 + 32, _mm512_unpackhi_epi16(w0, w1));
+    }
+  uint8_t* const zp_row = new uint8_t[static_cast<size_t>(blocks * 32)];
+  for (int64_t i = 0; i < blocks * 32; ++i) zp_row[i] = static_cast<uint8_t>(a.zero_point);
   const __m512i zp = _mm512_set1_epi16(static_cast<int16_t>(a.zero_point));
+  const uint8_t* const pad = zp_row;
   parallel_for(s.batch * s.out_h, [&](int64_t r0, int64_t r1) {
-    const uint8_t* src[66];
+    const uint8_t* src[64];
+    const uint8_t* src_b[64];
+    const uint8_t* rows[64];
+    // The taps of output column y_c (padding taps read the zero-point row).
+    const auto taps_of = [&](int64_t y_c, const uint8_t** out) {
+      for (int64_t w_r = 0, t = 0; w_r < s.filter_h; ++w_r)
+        for (int64_t w_c = 0; w_c < s.filter_w; ++w_c, ++t) {
+          const int64_t x_c = y_c * s.stride_w - s.pad_left + w_c * s.dilation_w;
+          out[t] = rows[w_r] && x_c >= 0 && x_c < s.in_w ? rows[w_r] + x_c * ch : pad;
+        }
+    };
+    // The int8 GEMM's epilogue for the 32 channels [c0, c0 + 32) ∩ [0, ch) of the pixel at `at`.
+    const auto store32 = [&](__m512i lo, __m512i hi, int64_t c0, int64_t at) {
+      const int64_t left = ch - c0;
+      store16(a, _mm512_permutex2var_epi32(lo, kFirst, hi), c0, at, low_mask16(left));
+      if (left > 16) store16(a, _mm512_permutex2var_epi32(lo, kSecond, hi), c0 + 16, at, low_mask16(left - 16));
+    };
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t b = r / s.out_h, y_r = r % s.out_h;
-      for (int64_t y_c = 0; y_c < s.out_w; ++y_c) {
-        for (int64_t w_r = 0, t = 0; w_r < s.filter_h; ++w_r)
-          for (int64_t w_c = 0; w_c < s.filter_w; ++w_c, ++t) {
-            const int64_t x_r = y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
-            const int64_t x_c = y_c * s.stride_w - s.pad_left + w_c * s.dilation_w;
-            const bool in = x_r >= 0 && x_r < s.in_h && x_c >= 0 && x_c < s.in_w;
-            src[t] = in ? a.x + ((b * s.in_h + x_r) * s.in_w + x_c) * ch : zp_row.data();
-          }
-        src[taps] = zp_row.data();
+      for (int64_t w_r = 0; w_r < s.filter_h; ++w_r) {
+        const int64_t x_r = y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
+        rows[w_r] = x_r >= 0 && x_r < s.in_h ? a.x + (b * s.in_h + x_r) * s.in_w * ch : nullptr;
+      }
+      for (int64_t y_c = 0; y_c < s.out_w; y_c += 2) {
+        const bool two = y_c + 1 < s.out_w;
         const int64_t at = (r * s.out_w + y_c) * ch;
+        taps_of(y_c, src);
+        if (two) taps_of(y_c + 1, src_b);
         for (int64_t j = 0; j < blocks; ++j) {
-          const int64_t c0 = j * 32;
-          const __mmask32 m = ch - c0 >= 32 ? ~__mmask32{0} : (__mmask32{1} << (ch - c0)) - 1;
-          __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
-          const int16_t* wp = w.data() + j * 64;
-          for (int64_t p = 0; p < pairs; ++p, wp += blocks * 64) {
-            const __m512i x0 = _mm512_sub_epi16(_mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, src[2 * p] + c0)), zp);
-            const __m512i x1 = _mm512_sub_epi16(_mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, src[2 * p + 1] + c0)), zp);
-            lo = _mm512_add_epi32(lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wp)));
-            hi = _mm512_add_epi32(hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wp + 32)));
-          }
-          const int64_t left = ch - c0;
-          const __mmask16 m0 = left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1);
-          store16(a, _mm512_permutex2var_epi32(lo, kFirst, hi), c0, at, m0);
-          if (left > 16) {
-            const __mmask16 m1 = left >= 32 ? __mmask16(0xffff) : __mmask16((1u << (left - 16)) - 1);
-            store16(a, _mm512_permutex2var_epi32(lo, kSecond, hi), c0 + 16, at, m1);
+          if (j == full && pair_tail) break;
+          const __mmask32 m = j < full ? ~__mmask32{0} : (__mmask32{1} << tail) - 1;
+          for (int k = 0; k < (two ? 2 : 1); ++k) {
+            __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+            dw_taps(k ? src_b : src, taps, j * 32, m, w + j * 64, stride, zp, &lo, &hi);
+            store32(lo, hi, j * 32, at + k * ch);
           }
         }
+        if (!pair_tail) continue;
+        // The tail of pixel A in lanes 0–15 and of pixel B (or A again) in 16–31.
+        const int64_t c0 = full * 32;
+        const __mmask16 m16 = low_mask16(tail);
+        const uint8_t* const* sb = two ? src_b : src;
+        __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+        const int16_t* wp = w + blocks * 64;
+        const auto load = [&](const uint8_t* pa, const uint8_t* pb) {
+          const __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_maskz_loadu_epi8(m16, pa + c0)),
+                                                    _mm_maskz_loadu_epi8(m16, pb + c0), 1);
+          return _mm512_sub_epi16(_mm512_cvtepu8_epi16(v), zp);
+        };
+        int64_t t = 0;
+        for (; t + 1 < taps; t += 2, wp += stride) {
+          const __m512i x0 = load(src[t], sb[t]), x1 = load(src[t + 1], sb[t + 1]);
+          lo = _mm512_add_epi32(lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wp)));
+          hi = _mm512_add_epi32(hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wp + 32)));
+        }
+        if (t < taps) {
+          const __m512i x0 = load(src[t], sb[t]), z = _mm512_setzero_si512();
+          lo = _mm512_add_epi32(lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, z), _mm512_loadu_si512(wp)));
+          hi = _mm512_add_epi32(hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, z), _mm512_loadu_si512(wp + 32)));
+        }
+        store16(a, _mm512_permutex2var_epi32(lo, kFirst, hi), c0, at, m16);
+        if (two) store16(a, _mm512_permutex2var_epi32(lo, kSecond, hi), c0, at + ch, m16);
       }
     }
   });
+  delete[] w;
+  delete[] zp_row;
 }
 
 }  // namespace

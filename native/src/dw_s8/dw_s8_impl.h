@@ -2,10 +2,10 @@
 // compiler vectorizes over the contiguous channel axis with each path's flags:
 // dw_s8_<isa>.cc includes this and names its table. Every float32 step is one
 // exactly rounded operation (products, sums, fma, division), so every path (and
-// the TypeScript reference) agrees bit for bit. Internal linkage throughout, so
-// no ISA's copy can be merged into another's.
+// the TypeScript reference) agrees bit for bit. Internal linkage throughout and
+// no std:: templates or inline library functions (fma is __builtin_fmaf), so no
+// ISA's copy can be merged into another's.
 #pragma once
-#include <cmath>
 #include <cstdint>
 
 #include "../runtime/thread_pool.h"
@@ -26,7 +26,7 @@ template <int W>
 inline void dw_store(const DwArgs& a, const int32_t* acc, int64_t d0, int64_t at) {
   float y[W];
   for (int i = 0; i < W; ++i) {
-    float v = std::fma(static_cast<float>(acc[i]), a.col_scale[d0 + i], a.col_bias[d0 + i]);
+    float v = __builtin_fmaf(static_cast<float>(acc[i]), a.col_scale[d0 + i], a.col_bias[d0 + i]);
     v = v > a.lo ? v : a.lo;
     y[i] = v < a.hi ? v : a.hi;
   }
@@ -102,26 +102,55 @@ void depthwise(const DwArgs& a) {
   });
 }
 
-void max_pool(const PoolArgs& a) {
-  const PoolShape& s = a.shape;
-  const int64_t ch = s.channels;
+// Calls fn(out, in, [h0, h1), [w0, w1), scratch) for every output pixel of a
+// pooling window walk, threaded over output rows: out is the pixel's index
+// (channels apart), in the index of its image's first input pixel, the ranges
+// its window's in-bounds rows and columns; scratch holds `channels` int32 per thread.
+template <class Fn>
+void pool_windows(const PoolShape& s, Fn fn) {
   parallel_for(s.batch * s.out_h, [&](int64_t r0, int64_t r1) {
+    int32_t* scratch = new int32_t[static_cast<size_t>(s.channels)];
     for (int64_t r = r0; r < r1; ++r) {
-      const int64_t b = r / s.out_h, y_r = r % s.out_h;
-      const int64_t top = y_r * s.stride_h - s.pad_top;
+      const int64_t b = r / s.out_h, top = (r % s.out_h) * s.stride_h - s.pad_top;
       const int64_t h0 = top < 0 ? 0 : top, h1 = top + s.filter_h < s.in_h ? top + s.filter_h : s.in_h;
       for (int64_t y_c = 0; y_c < s.out_w; ++y_c) {
         const int64_t left = y_c * s.stride_w - s.pad_left;
         const int64_t w0 = left < 0 ? 0 : left, w1 = left + s.filter_w < s.in_w ? left + s.filter_w : s.in_w;
-        uint8_t* __restrict yp = a.y + (r * s.out_w + y_c) * ch;
-        for (int64_t c = 0; c < ch; ++c) yp[c] = 0;
-        for (int64_t h = h0; h < h1; ++h)
-          for (int64_t w = w0; w < w1; ++w) {
-            const uint8_t* __restrict xp = a.x + ((b * s.in_h + h) * s.in_w + w) * ch;
-            for (int64_t c = 0; c < ch; ++c) yp[c] = xp[c] > yp[c] ? xp[c] : yp[c];
-          }
+        fn(r * s.out_w + y_c, b * s.in_h * s.in_w, h0, h1, w0, w1, scratch);
       }
     }
+    delete[] scratch;
+  });
+}
+
+void max_pool(const PoolArgs& a) {
+  const PoolShape& s = a.shape;
+  const int64_t ch = s.channels;
+  pool_windows(s, [&](int64_t out, int64_t in, int64_t h0, int64_t h1, int64_t w0, int64_t w1, int32_t*) {
+    uint8_t* __restrict yp = a.y + out * ch;
+    for (int64_t c = 0; c < ch; ++c) yp[c] = 0;
+    for (int64_t h = h0; h < h1; ++h)
+      for (int64_t w = w0; w < w1; ++w) {
+        const uint8_t* __restrict xp = a.x + (in + h * s.in_w + w) * ch;
+        for (int64_t c = 0; c < ch; ++c) yp[c] = xp[c] > yp[c] ? xp[c] : yp[c];
+      }
+  });
+}
+
+void avg_pool(const dws8::AvgPoolArgs& a) {
+  const PoolShape& s = a.shape;
+  const int64_t ch = s.channels;
+  pool_windows(s, [&](int64_t out, int64_t in, int64_t h0, int64_t h1, int64_t w0, int64_t w1, int32_t* scratch) {
+    int32_t* __restrict acc = scratch;
+    for (int64_t c = 0; c < ch; ++c) acc[c] = 0;
+    for (int64_t h = h0; h < h1; ++h)
+      for (int64_t w = w0; w < w1; ++w) {
+        const uint8_t* __restrict xp = a.x + (in + h * s.in_w + w) * ch;
+        for (int64_t c = 0; c < ch; ++c) acc[c] += static_cast<int32_t>(xp[c]) - a.zero_point;
+      }
+    const float count = static_cast<float>((h1 - h0) * (w1 - w0));
+    float* __restrict yp = a.y + out * ch;
+    for (int64_t c = 0; c < ch; ++c) yp[c] = (static_cast<float>(acc[c]) * a.scale) / count;
   });
 }
 
@@ -141,9 +170,9 @@ void add_range(const AddArgs& a, int64_t i0, int64_t i1) {
     // q − zp is exact in float32; a uint8 operand's term enters the sum through
     // one fma (contraction-proof: the spec has no separate multiply-add).
     float v;
-    if (AU8 && BU8) v = std::fma(static_cast<float>(bu[i]) - zb, sb, (static_cast<float>(au[i]) - za) * sa);
-    else if (AU8) v = std::fma(static_cast<float>(au[i]) - za, sa, bf[i]);
-    else if (BU8) v = std::fma(static_cast<float>(bu[i]) - zb, sb, af[i]);
+    if (AU8 && BU8) v = __builtin_fmaf(static_cast<float>(bu[i]) - zb, sb, (static_cast<float>(au[i]) - za) * sa);
+    else if (AU8) v = __builtin_fmaf(static_cast<float>(au[i]) - za, sa, bf[i]);
+    else if (BU8) v = __builtin_fmaf(static_cast<float>(bu[i]) - zb, sb, af[i]);
     else v = af[i] + bf[i];
     v = v > lo ? v : lo;
     v = v < hi ? v : hi;
@@ -183,6 +212,6 @@ void add(const AddArgs& a) {
 #define LITE_DW_S8_TABLE(isa, dw)                                                                  \
   namespace lite {                                                                                 \
   extern const dws8::Kernels dw_s8_kernels_##isa;                                                  \
-  const dws8::Kernels dw_s8_kernels_##isa = {dw, dws8_impl::max_pool, dws8_impl::add};            \
+  const dws8::Kernels dw_s8_kernels_##isa = {dw, dws8_impl::max_pool, dws8_impl::add, dws8_impl::avg_pool}; \
   }
 #define LITE_DW_S8_PATH(isa) LITE_DW_S8_TABLE(isa, dws8_impl::depthwise)

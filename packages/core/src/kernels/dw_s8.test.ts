@@ -114,6 +114,27 @@ describe('maxPoolU8', () => {
   });
 });
 
+describe('avgPoolU8', () => {
+  it('equals the reference, global and windowed with padding', () => {
+    const rand = rng(5);
+    const failures = new Failures();
+    for (const c of [1, 7, 64, 1283]) for (const [inH, f, stride, pad] of [[6, 6, 1, 0], [7, 3, 2, 1], [5, 2, 1, 0]]) {
+      const outH = Math.floor((inH + 2 * pad - f) / stride) + 1;
+      const s: PoolShape = { batch: 2, inH, inW: inH, channels: c, outH, outW: outH, filterH: f, filterW: f, strideH: stride, strideW: stride, padTop: pad, padLeft: pad };
+      const x = Uint8Array.from({ length: 2 * inH * inH * c }, () => Math.floor(rand() * 256));
+      const options = { scale: 0.01 + rand() * 0.1, zeroPoint: Math.floor(rand() * 256) };
+      const n = 2 * outH * outH * c;
+      const out = guardedOutput(Float32Array, n, 7.5, Number.NaN);
+      kernels.avgPoolU8(x, out.view, s, options);
+      const want = new Float32Array(n);
+      reference.avgPoolU8(x, want, s, options);
+      const bad = want.findIndex((v, i) => !Object.is(v, out.view[i]));
+      failures.add(!out.guardsIntact() ? `c${c} f${f}: wrote outside y` : bad >= 0 ? `c${c} f${f}: y[${bad}] = ${out.view[bad]}, reference ${want[bad]}` : '');
+    }
+    failures.expectNone();
+  });
+});
+
 describe('addU8', () => {
   it('equals the reference for every operand type, activation and in place', () => {
     const rand = rng(4);

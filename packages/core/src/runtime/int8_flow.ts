@@ -12,11 +12,12 @@
  * uint8 values (same parameters: max commutes with the monotone quantization);
  * two-input adds (addU8 takes each operand as uint8 or float32). Readers that
  * take uint8: those conv/dense/depthwise layers (with exactly their
- * `inputQuant`), adds (any parameters), and maxPool2d/flatten/reshape and
- * folded ZeroPadding2D (whatever their own readers take). Anything else, and
- * every graph output, stays float32.
+ * `inputQuant`), adds and average pools (any parameters: a value only they read
+ * is uint8 when it is a relu6 output, over its fixed range [0, 6]), and
+ * maxPool2d/flatten/reshape and folded ZeroPadding2D (whatever their own
+ * readers take). Anything else, and every graph output, stays float32.
  */
-import type { ActivationQuant, GraphNode, LiteGraph } from '../graph/index.js';
+import type { ActivationQuant, GraphActivation, GraphNode, LiteGraph } from '../graph/index.js';
 import { kernels, type AddU8Options, type ConvShape } from '../kernels/index.js';
 import { isKernelActivation } from './activations.js';
 import { nodeInputs } from './shapes.js';
@@ -41,6 +42,9 @@ export interface Int8Flow {
 
 /** No value held as uint8 (the flow disabled). */
 export const NO_INT8_FLOW: Int8Flow = { values: new Map(), depthwise: new Map() };
+
+/** The uint8 quantization of a relu6 output that no calibrated reader fixes: [0, 6] over 255 steps. */
+export const RELU6_QUANT: ActivationQuant = { scale: Math.fround(6 / 255), zeroPoint: 0 };
 
 /** Readers' demand on a value: one quantization, any (adds), or none possible (null). */
 type Demand = ActivationQuant | 'any' | null;
@@ -104,6 +108,7 @@ export function int8Flow(
       let r: Demand = null;
       if (staticInt(u, weights) || dwWeights.has(u.name)) r = (u as { inputQuant: ActivationQuant }).inputQuant;
       else if (u.op === 'add') r = u.inputs.length === 2 ? 'any' : null;
+      else if (u.op === 'avgPool2d' || u.op === 'globalAvgPool2d') r = shapes.get(name)?.length === 4 ? 'any' : null;
       else if (u.op === 'maxPool2d') r = shapes.get(name)?.length === 4 ? demand(u.name) : null;
       else if (u.op === 'flatten' || u.op === 'reshape' || (u.op === 'zeroPadding2d' && folded.has(u.name))) r = demand(u.name);
       d = meet(d, r);
@@ -114,17 +119,20 @@ export function int8Flow(
   const values = new Map<string, ActivationQuant>();
   const depthwise = new Map<string, DepthwiseS8Weight>();
   const concrete = (d: Demand): ActivationQuant | null => (d === null || d === 'any' ? null : d);
+  // Readers that take any quantization (adds, average pools): a relu6 output's range is [0, 6] without calibration.
+  const produced = (d: Demand, activation: GraphActivation): ActivationQuant | null =>
+    d === 'any' && activation === 'relu6' ? RELU6_QUANT : concrete(d);
   for (const node of graph.nodes) {
     let q: ActivationQuant | null = null;
     if ((node.op === 'conv2d' || node.op === 'dense') && staticInt(node, weights) && isKernelActivation(node.activation)) {
-      q = concrete(demand(node.name));
+      q = produced(demand(node.name), node.activation);
     } else if (node.op === 'depthwiseConv2d' && dwWeights.has(node.name)) {
       // Runs on the uint8 kernel exactly when its input (through a folded pad) is uint8.
       const pad = graph.nodes.find((n) => n.name === node.input && folded.has(n.name));
       const source = pad && pad.op === 'zeroPadding2d' ? pad.input : node.input;
       if (!values.has(source)) continue;
       depthwise.set(node.name, dwWeights.get(node.name)!);
-      if (isKernelActivation(node.activation)) q = concrete(demand(node.name));
+      if (isKernelActivation(node.activation)) q = produced(demand(node.name), node.activation);
     } else if (node.op === 'maxPool2d' || node.op === 'flatten' || node.op === 'reshape') {
       // A uint8 input has readers' demand, so this node's readers all take uint8 with its parameters.
       q = values.get(node.input) ?? null;
@@ -194,6 +202,15 @@ export function int8Step(node: GraphNode, flow: Int8Flow, ctx: Int8Context): Ste
       const x = ctx.bytes(node.input)!, y = ctx.bytes(node.name)!;
       const shape = poolShape(node, ctx.shape(node.input));
       return () => kernels.maxPoolU8(x, y, shape);
+    }
+    case 'avgPool2d':
+    case 'globalAvgPool2d': {
+      const q = flow.values.get(node.input);
+      if (!q) return null;
+      const x = ctx.bytes(node.input)!, y = ctx.value(node.name);
+      const shape = poolShape(node, ctx.shape(node.input));
+      const options = { scale: q.scale, zeroPoint: q.zeroPoint };
+      return () => kernels.avgPoolU8(x, y, shape, options);
     }
     case 'add': {
       if (node.inputs.length !== 2) return null;

@@ -76,22 +76,38 @@ export function depthwiseConv2dS8(x: Uint8Array, w: Int8Array, y: Float32Array |
   }
 }
 
-/** Reference of NativeKernels.maxPoolU8. */
-export function maxPoolU8(x: Uint8Array, y: Uint8Array, s: PoolShape): void {
+/** Calls fn(y index, x indices of the window's in-bounds taps) for every output element. */
+function forEachPoolWindow(s: PoolShape, fn: (yi: number, taps: number[]) => void): void {
   for (let b = 0; b < s.batch; b++)
     for (let yR = 0; yR < s.outH; yR++) {
       const r0 = yR * s.strideH - s.padTop;
       for (let yC = 0; yC < s.outW; yC++) {
         const c0 = yC * s.strideW - s.padLeft;
         for (let d = 0; d < s.channels; d++) {
-          let m = 0;
+          const taps: number[] = [];
           for (let r = Math.max(0, r0); r < Math.min(s.inH, r0 + s.filterH); r++)
-            for (let c = Math.max(0, c0); c < Math.min(s.inW, c0 + s.filterW); c++)
-              m = Math.max(m, x[((b * s.inH + r) * s.inW + c) * s.channels + d]);
-          y[((b * s.outH + yR) * s.outW + yC) * s.channels + d] = m;
+            for (let c = Math.max(0, c0); c < Math.min(s.inW, c0 + s.filterW); c++) taps.push(((b * s.inH + r) * s.inW + c) * s.channels + d);
+          fn(((b * s.outH + yR) * s.outW + yC) * s.channels + d, taps);
         }
       }
     }
+}
+
+/** Reference of NativeKernels.maxPoolU8. */
+export function maxPoolU8(x: Uint8Array, y: Uint8Array, s: PoolShape): void {
+  forEachPoolWindow(s, (yi, taps) => {
+    y[yi] = taps.reduce((m, i) => Math.max(m, x[i]), 0);
+  });
+}
+
+/** Reference of NativeKernels.avgPoolU8. */
+export function avgPoolU8(x: Uint8Array, y: Float32Array, s: PoolShape, options: { scale: number; zeroPoint?: number }): void {
+  const scale = scaleOf(options.scale, 'options.scale'), zp = zeroPointOf(options.zeroPoint, 'options.zeroPoint');
+  forEachPoolWindow(s, (yi, taps) => {
+    let acc = 0;
+    for (const i of taps) acc += x[i] - zp;
+    y[yi] = Math.fround(Math.fround(acc * scale) / taps.length);
+  });
 }
 
 /** Reference of NativeKernels.addU8. */

@@ -8,7 +8,7 @@ import { int8 } from './gemm_s8.js';
 import { conv2dS8 } from './conv_s8.js';
 import { binaryKernels } from './bconv.js';
 import { sparse } from './spmm.js';
-import { addU8, depthwiseConv2dS8, maxPoolU8 } from './dw_s8.js';
+import { addU8, avgPoolU8, depthwiseConv2dS8, maxPoolU8 } from './dw_s8.js';
 
 /** The TypeScript reference kernels: the test oracle, and the fallback without the addon. */
 export const reference: Kernels = {
@@ -33,5 +33,6 @@ export const reference: Kernels = {
   ...sparse,
   depthwiseConv2dS8,
   maxPoolU8,
+  avgPoolU8,
   addU8,
 };
