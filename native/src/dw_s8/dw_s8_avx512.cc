@@ -91,8 +91,18 @@ void depthwise_avx512(const dws8::DwArgs& a) {
     const uint8_t* src[64];
     const uint8_t* src_b[64];
     const uint8_t* rows[64];
+    // Columns whose every tap column lies inside the input: [c_lo, c_hi).
+    const int64_t c_lo = (s.pad_left + s.stride_w - 1) / s.stride_w;
+    const int64_t c_hi = (s.in_w - 1 + s.pad_left - (s.filter_w - 1) * s.dilation_w) / s.stride_w + 1;
+    int64_t offset[64];  // of an interior column's tap at y_c = 0 in x (integers: the pointer exists only once inside)
+    bool inside[64];     // the tap's row is inside the input
     // The taps of output column y_c (padding taps read the zero-point row).
     const auto taps_of = [&](int64_t y_c, const uint8_t** out) {
+      if (y_c >= c_lo && y_c < c_hi) {
+        const int64_t shift = y_c * s.stride_w * ch;
+        for (int64_t t = 0; t < taps; ++t) out[t] = inside[t] ? a.x + (offset[t] + shift) : pad;
+        return;
+      }
       for (int64_t w_r = 0, t = 0; w_r < s.filter_h; ++w_r)
         for (int64_t w_c = 0; w_c < s.filter_w; ++w_c, ++t) {
           const int64_t x_c = y_c * s.stride_w - s.pad_left + w_c * s.dilation_w;
@@ -110,6 +120,11 @@ void depthwise_avx512(const dws8::DwArgs& a) {
       for (int64_t w_r = 0; w_r < s.filter_h; ++w_r) {
         const int64_t x_r = y_r * s.stride_h - s.pad_top + w_r * s.dilation_h;
         rows[w_r] = x_r >= 0 && x_r < s.in_h ? a.x + (b * s.in_h + x_r) * s.in_w * ch : nullptr;
+        for (int64_t w_c = 0; w_c < s.filter_w; ++w_c) {
+          const int64_t t = w_r * s.filter_w + w_c;
+          inside[t] = rows[w_r] != nullptr;
+          offset[t] = ((b * s.in_h + x_r) * s.in_w + w_c * s.dilation_w - s.pad_left) * ch;
+        }
       }
       for (int64_t y_c = 0; y_c < s.out_w; y_c += 2) {
         const bool two = y_c + 1 < s.out_w;

@@ -123,17 +123,35 @@ void pool_windows(const PoolShape& s, Fn fn) {
   });
 }
 
+// Per output row: the max over the window's rows, along the whole input row
+// (contiguous, vectorized), then per output pixel the max over its columns.
 void max_pool(const PoolArgs& a) {
   const PoolShape& s = a.shape;
-  const int64_t ch = s.channels;
-  pool_windows(s, [&](int64_t out, int64_t in, int64_t h0, int64_t h1, int64_t w0, int64_t w1, int32_t*) {
-    uint8_t* __restrict yp = a.y + out * ch;
-    for (int64_t c = 0; c < ch; ++c) yp[c] = 0;
-    for (int64_t h = h0; h < h1; ++h)
-      for (int64_t w = w0; w < w1; ++w) {
-        const uint8_t* __restrict xp = a.x + (in + h * s.in_w + w) * ch;
-        for (int64_t c = 0; c < ch; ++c) yp[c] = xp[c] > yp[c] ? xp[c] : yp[c];
+  const int64_t ch = s.channels, row = s.in_w * ch;
+  parallel_for(s.batch * s.out_h, [&](int64_t r0, int64_t r1) {
+    uint8_t* cols = new uint8_t[static_cast<size_t>(row)];
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t b = r / s.out_h, top = (r % s.out_h) * s.stride_h - s.pad_top;
+      const int64_t h0 = top < 0 ? 0 : top, h1 = top + s.filter_h < s.in_h ? top + s.filter_h : s.in_h;
+      const uint8_t* __restrict first = a.x + (b * s.in_h + h0) * row;
+      for (int64_t i = 0; i < row; ++i) cols[i] = first[i];
+      for (int64_t h = h0 + 1; h < h1; ++h) {
+        const uint8_t* __restrict xp = a.x + (b * s.in_h + h) * row;
+        for (int64_t i = 0; i < row; ++i) cols[i] = xp[i] > cols[i] ? xp[i] : cols[i];
       }
+      for (int64_t y_c = 0; y_c < s.out_w; ++y_c) {
+        const int64_t left = y_c * s.stride_w - s.pad_left;
+        const int64_t w0 = left < 0 ? 0 : left, w1 = left + s.filter_w < s.in_w ? left + s.filter_w : s.in_w;
+        uint8_t* __restrict yp = a.y + (r * s.out_w + y_c) * ch;
+        const uint8_t* __restrict c0 = cols + w0 * ch;
+        for (int64_t c = 0; c < ch; ++c) yp[c] = c0[c];
+        for (int64_t w = w0 + 1; w < w1; ++w) {
+          const uint8_t* __restrict cp = cols + w * ch;
+          for (int64_t c = 0; c < ch; ++c) yp[c] = cp[c] > yp[c] ? cp[c] : yp[c];
+        }
+      }
+    }
+    delete[] cols;
   });
 }
 

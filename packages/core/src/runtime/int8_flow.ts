@@ -22,7 +22,7 @@ import { kernels, type AddU8Options, type ConvShape } from '../kernels/index.js'
 import { isKernelActivation } from './activations.js';
 import { nodeInputs } from './shapes.js';
 import {
-  convGeometry, epilogue, inputQuantOptions, poolShape, withActivation, type ExtraPadding, type Step, type StepContext,
+  convGeometry, epilogue, inputQuantOptions, MIN_INT8_DEPTH, poolShape, withActivation, type ExtraPadding, type Step, type StepContext,
 } from './steps.js';
 import { weightValues, type PackedIntWeight, type RuntimeWeight } from './weights.js';
 
@@ -42,6 +42,16 @@ export interface Int8Flow {
 
 /** No value held as uint8 (the flow disabled). */
 export const NO_INT8_FLOW: Int8Flow = { values: new Map(), depthwise: new Map() };
+
+/**
+ * A conv reading float32 (quantizing it itself) writes uint8 when its depth
+ * K = fh·fw·inC reaches MIN_INT8_DEPTH or its input has at least this many
+ * channels; below, it runs the fp32 kernel and writes float32. im2col copies
+ * runs of inC bytes: at batch 256, 1 thread, the MobileNetV2-style stem (3×3×3,
+ * K = 27) takes 7.9 ms int8 vs 11.7 ms fp32, seedCnn's conv1 (5×5×1, K = 25)
+ * 1.5 ms int8 vs 0.53 ms fp32.
+ */
+export const MIN_FLOAT_INPUT_CHANNELS = 3;
 
 /** The uint8 quantization of a relu6 output that no calibrated reader fixes: [0, 6] over 255 steps. */
 export const RELU6_QUANT: ActivationQuant = { scale: Math.fround(6 / 255), zeroPoint: 0 };
@@ -116,6 +126,8 @@ export function int8Flow(
     memo.set(name, d);
     return d;
   };
+  const pads = new Map(graph.nodes.flatMap((n) => (n.op === 'zeroPadding2d' && folded.has(n.name) ? [[n.name, n.input]] : [])));
+  const sourceOf = (name: string): string => pads.get(name) ?? name;
   const values = new Map<string, ActivationQuant>();
   const depthwise = new Map<string, DepthwiseS8Weight>();
   const concrete = (d: Demand): ActivationQuant | null => (d === null || d === 'any' ? null : d);
@@ -124,13 +136,16 @@ export function int8Flow(
     d === 'any' && activation === 'relu6' ? RELU6_QUANT : concrete(d);
   for (const node of graph.nodes) {
     let q: ActivationQuant | null = null;
-    if ((node.op === 'conv2d' || node.op === 'dense') && staticInt(node, weights) && isKernelActivation(node.activation)) {
-      q = produced(demand(node.name), node.activation);
+    const int = staticInt(node, weights);
+    if (int && (node.op === 'conv2d' || node.op === 'dense') && isKernelActivation(node.activation)) {
+      const n = int.shape[int.shape.length - 1], depth = int.shape.reduce((a, b) => a * b, 1) / n;
+      const inC = node.op === 'conv2d' ? int.shape[2] : depth;
+      if (values.has(sourceOf(node.input)) || depth >= MIN_INT8_DEPTH || inC >= MIN_FLOAT_INPUT_CHANNELS) {
+        q = produced(demand(node.name), node.activation);
+      }
     } else if (node.op === 'depthwiseConv2d' && dwWeights.has(node.name)) {
       // Runs on the uint8 kernel exactly when its input (through a folded pad) is uint8.
-      const pad = graph.nodes.find((n) => n.name === node.input && folded.has(n.name));
-      const source = pad && pad.op === 'zeroPadding2d' ? pad.input : node.input;
-      if (!values.has(source)) continue;
+      if (!values.has(sourceOf(node.input))) continue;
       depthwise.set(node.name, dwWeights.get(node.name)!);
       if (isKernelActivation(node.activation)) q = produced(demand(node.name), node.activation);
     } else if (node.op === 'maxPool2d' || node.op === 'flatten' || node.op === 'reshape') {
