@@ -1,8 +1,8 @@
 // uint8 activation kernels, AVX-512 path: max pooling and add are the shared
 // loops compiled with this file's flags; the depthwise convolution (multiplier
 // 1, filters up to 64 taps) is written out: 32 channels per step, taps taken in
-// pairs and interleaved per channel so one vpmaddwd sums both taps'
-// (x − zp)·w into int32 (padding taps read a row of zero points), then the
+// pairs and interleaved per channel so one vpmaddwd sums both taps' x·w into
+// int32 (padding taps read a row of zero points; zp·Σ w comes off once), then the
 // int8 GEMM's epilogue on 16 channels at a time. Same arithmetic as the
 // shared loop, so every path agrees exactly.
 #include <immintrin.h>
@@ -31,11 +31,11 @@ inline void store16(const dws8::DwArgs& a, __m512i acc, int64_t d, int64_t at, _
 
 // Sums 32 channels (lanes per `m`, a 32-bit mask over x's bytes) of the taps at
 // src[0..taps) against the interleaved weights wp (one 64-lane pair per tap pair,
-// `stride` int16 apart), into the interleaved int32 sums lo, hi. An odd last tap
-// pairs with zero (x − zp = 0).
+// `stride` int16 apart), into the interleaved int32 sums Σ x·w lo, hi (the zero
+// point comes off at the end, zp·Σ w per channel). An odd last tap pairs with 0.
 inline void dw_taps(const uint8_t* const* src, int64_t taps, int64_t c0, __mmask32 m, const int16_t* wp, int64_t stride,
-                    __m512i zp, __m512i* lo, __m512i* hi) {
-  const auto load = [&](const uint8_t* p) { return _mm512_sub_epi16(_mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, p + c0)), zp); };
+                    __m512i* lo, __m512i* hi) {
+  const auto load = [&](const uint8_t* p) { return _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, p + c0)); };
   int64_t t = 0;
   for (; t + 1 < taps; t += 2, wp += stride) {
     const __m512i x0 = load(src[t]), x1 = load(src[t + 1]);
@@ -46,6 +46,23 @@ inline void dw_taps(const uint8_t* const* src, int64_t taps, int64_t c0, __mmask
     const __m512i x0 = load(src[t]), z = _mm512_setzero_si512();
     *lo = _mm512_add_epi32(*lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, z), _mm512_loadu_si512(wp)));
     *hi = _mm512_add_epi32(*hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, z), _mm512_loadu_si512(wp + 32)));
+  }
+}
+
+// dw_taps for two pixels at once (their taps at a and b): the weights load once, two chains of sums.
+inline void dw_taps2(const uint8_t* const* a, const uint8_t* const* b, int64_t taps, int64_t c0, __mmask32 m,
+                     const int16_t* wp, int64_t stride, __m512i* sums) {
+  const auto load = [&](const uint8_t* p) { return _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, p + c0)); };
+  const __m512i z = _mm512_setzero_si512();
+  for (int64_t t = 0; t < taps; t += 2, wp += stride) {
+    const bool odd = t + 1 == taps;
+    const __m512i wl = _mm512_loadu_si512(wp), wh = _mm512_loadu_si512(wp + 32);
+    const __m512i a0 = load(a[t]), a1 = odd ? z : load(a[t + 1]);
+    const __m512i b0 = load(b[t]), b1 = odd ? z : load(b[t + 1]);
+    sums[0] = _mm512_add_epi32(sums[0], _mm512_madd_epi16(_mm512_unpacklo_epi16(a0, a1), wl));
+    sums[1] = _mm512_add_epi32(sums[1], _mm512_madd_epi16(_mm512_unpackhi_epi16(a0, a1), wh));
+    sums[2] = _mm512_add_epi32(sums[2], _mm512_madd_epi16(_mm512_unpacklo_epi16(b0, b1), wl));
+    sums[3] = _mm512_add_epi32(sums[3], _mm512_madd_epi16(_mm512_unpackhi_epi16(b0, b1), wh));
   }
 }
 
@@ -85,8 +102,12 @@ void depthwise_avx512(const dws8::DwArgs& a) {
     }
   uint8_t* const zp_row = new uint8_t[static_cast<size_t>(blocks * 32)];
   for (int64_t i = 0; i < blocks * 32; ++i) zp_row[i] = static_cast<uint8_t>(a.zero_point);
-  const __m512i zp = _mm512_set1_epi16(static_cast<int16_t>(a.zero_point));
+  // Σ (x − zp)·w = Σ x·w − zp·Σ w over every tap (padding taps read zp: they add 0 either way).
+  int32_t* const corr = new int32_t[static_cast<size_t>(blocks * 32)]();
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t c = 0; c < ch; ++c) corr[c] += a.zero_point * static_cast<int32_t>(a.w[t * ch + c]);
   const uint8_t* const pad = zp_row;
+  const auto less = [&](__m512i acc, int64_t c0, __mmask16 m) { return _mm512_sub_epi32(acc, _mm512_maskz_loadu_epi32(m, corr + c0)); };
   parallel_for(s.batch * s.out_h, [&](int64_t r0, int64_t r1) {
     const uint8_t* src[64];
     const uint8_t* src_b[64];
@@ -112,8 +133,9 @@ void depthwise_avx512(const dws8::DwArgs& a) {
     // The int8 GEMM's epilogue for the 32 channels [c0, c0 + 32) ∩ [0, ch) of the pixel at `at`.
     const auto store32 = [&](__m512i lo, __m512i hi, int64_t c0, int64_t at) {
       const int64_t left = ch - c0;
-      store16(a, _mm512_permutex2var_epi32(lo, kFirst, hi), c0, at, low_mask16(left));
-      if (left > 16) store16(a, _mm512_permutex2var_epi32(lo, kSecond, hi), c0 + 16, at, low_mask16(left - 16));
+      store16(a, less(_mm512_permutex2var_epi32(lo, kFirst, hi), c0, low_mask16(left)), c0, at, low_mask16(left));
+      if (left > 16)
+        store16(a, less(_mm512_permutex2var_epi32(lo, kSecond, hi), c0 + 16, low_mask16(left - 16)), c0 + 16, at, low_mask16(left - 16));
     };
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t b = r / s.out_h, y_r = r % s.out_h;
@@ -134,10 +156,15 @@ void depthwise_avx512(const dws8::DwArgs& a) {
         for (int64_t j = 0; j < blocks; ++j) {
           if (j == full && pair_tail) break;
           const __mmask32 m = j < full ? ~__mmask32{0} : (__mmask32{1} << tail) - 1;
-          for (int k = 0; k < (two ? 2 : 1); ++k) {
+          if (two) {
+            __m512i sums[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+            dw_taps2(src, src_b, taps, j * 32, m, w + j * 64, stride, sums);
+            store32(sums[0], sums[1], j * 32, at);
+            store32(sums[2], sums[3], j * 32, at + ch);
+          } else {
             __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
-            dw_taps(k ? src_b : src, taps, j * 32, m, w + j * 64, stride, zp, &lo, &hi);
-            store32(lo, hi, j * 32, at + k * ch);
+            dw_taps(src, taps, j * 32, m, w + j * 64, stride, &lo, &hi);
+            store32(lo, hi, j * 32, at);
           }
         }
         if (!pair_tail) continue;
@@ -150,7 +177,7 @@ void depthwise_avx512(const dws8::DwArgs& a) {
         const auto load = [&](const uint8_t* pa, const uint8_t* pb) {
           const __m256i v = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_maskz_loadu_epi8(m16, pa + c0)),
                                                     _mm_maskz_loadu_epi8(m16, pb + c0), 1);
-          return _mm512_sub_epi16(_mm512_cvtepu8_epi16(v), zp);
+          return _mm512_cvtepu8_epi16(v);
         };
         int64_t t = 0;
         for (; t + 1 < taps; t += 2, wp += stride) {
@@ -163,13 +190,14 @@ void depthwise_avx512(const dws8::DwArgs& a) {
           lo = _mm512_add_epi32(lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, z), _mm512_loadu_si512(wp)));
           hi = _mm512_add_epi32(hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, z), _mm512_loadu_si512(wp + 32)));
         }
-        store16(a, _mm512_permutex2var_epi32(lo, kFirst, hi), c0, at, m16);
-        if (two) store16(a, _mm512_permutex2var_epi32(lo, kSecond, hi), c0, at + ch, m16);
+        store16(a, less(_mm512_permutex2var_epi32(lo, kFirst, hi), c0, m16), c0, at, m16);
+        if (two) store16(a, less(_mm512_permutex2var_epi32(lo, kSecond, hi), c0, m16), c0, at + ch, m16);
       }
     }
   });
   delete[] w;
   delete[] zp_row;
+  delete[] corr;
 }
 
 }  // namespace
