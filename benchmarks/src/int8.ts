@@ -14,7 +14,7 @@ import type { LayersReply, LayersRequest, LayerTiming } from './peers/int8_layer
 import type { LatencyProtocol } from './peers/latency.js';
 import { ortLocation } from './peers/onnxruntime.js';
 import { runPyTorchInt8, type PyTorchInt8Reply } from './peers/pytorch_int8.js';
-import { CALIBRATION_SAMPLES, unsupported, type RuntimeEncoding } from './quantized.js';
+import { STATIC_CALIBRATION_NOTE, unsupported, type RuntimeEncoding } from './quantized.js';
 import { BATCHES, describeProtocol, latencyRatio, measureLatency, percentile, type LatencyCell, type LatencyPeer, type LatencyRow } from './runtime.js';
 import { num, times, type Table } from './table.js';
 import { median, type Protocol } from './timing.js';
@@ -189,7 +189,7 @@ async function runInt8Runtime(quick: boolean, progress: Int8Options['progress'])
   const goals = threads.map((t) =>
     goal(`fp32 / int8 runtime latency at batch 256, ${t} thread(s)`, 2, Object.fromEntries(rows.filter((r) => r.batch === 256).map((r) => [r.label, int8Speedup(r, t).ratio]))),
   );
-  const calibration = `static int8: quantize(model, { mode: 'static', data: loadMnist().train, calibSamples: ${CALIBRATION_SAMPLES} }) (minmax); dynamic: quantize(model, { mode: 'dynamic' })`;
+  const calibration = STATIC_CALIBRATION_NOTE;
   return { rounds, protocol: describeProtocol(rounds, protocol), peers, rows, calibration, goals };
 }
 
