@@ -94,8 +94,8 @@ export interface DepthwiseS8Options {
  * q_b − bZeroPoint, in float32 with one rounding per operation: both uint8,
  * s = fma(db, bScale, da·aScale); one uint8, s = fma(d, scale, other); both
  * float32, s = a + b. Then s = act(s) (max/min clamps) and y = s, or, for a
- * Uint8Array y, clamp(roundHalfEven(s / outScale) + outZeroPoint, 0, 255).
- * y may be a or b itself.
+ * Uint8Array y, clamp(roundHalfEven(s · float32(1 / outScale)) + outZeroPoint, 0, 255)
+ * (a multiply, not a division). y may be a or b itself.
  */
 export interface AddU8Options {
   aScale?: number;

@@ -177,7 +177,10 @@ Napi::Value AddU8(const Napi::CallbackInfo& info) {
   };
   operand(ta, "a", &a.a);
   operand(tb, "b", &a.b);
-  out_quant(env, o, y_u8, &a.out_scale, &a.out_zero_point);
+  float out_scale = 1.f;
+  out_quant(env, o, y_u8, &out_scale, &a.out_zero_point);
+  a.out_inverse = static_cast<float>(1.0 / out_scale);
+  if (!std::isfinite(a.out_inverse)) throw_range(env, "1 / options.outScale overflows float32");
   const Activation act = activation(env, o.Get("activation"), "options.activation");
   a.lo = act == Activation::Linear ? -INFINITY : 0.f;
   a.hi = act == Activation::Relu6 ? 6.f : INFINITY;

@@ -57,13 +57,14 @@ struct AddOperand {
 //   both uint8: s = fma(db, sb, float32(da·sa))
 //   a uint8:    s = fma(da, sa, b);  b uint8: s = fma(db, sb, a);  both float: s = a + b
 // then s = clamp(s, lo, hi) (the activation, as max_ps/min_ps) and y = s (float32) or
-// y = clamp(round_half_even(float32(s / out_scale)), −out_zero_point, 255 − out_zero_point) + out_zero_point.
+// y = clamp(round_half_even(float32(s · out_inverse)), −out_zero_point, 255 − out_zero_point) + out_zero_point,
+// out_inverse = float32(1 / outScale) (a multiply: a division per element costs more than the rest).
 struct AddArgs {
   int64_t n;
   AddOperand a, b;
   float lo, hi;
   bool out_u8;
-  float out_scale;
+  float out_inverse;
   int32_t out_zero_point;
   void* y;
 };

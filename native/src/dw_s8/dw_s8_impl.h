@@ -36,7 +36,8 @@ inline void dw_store(const DwArgs& a, const int32_t* acc, int64_t d0, int64_t at
     return;
   }
   uint8_t* out = static_cast<uint8_t*>(a.y) + at;
-  for (int i = 0; i < W; ++i) out[i] = static_cast<uint8_t>(static_cast<int32_t>((y[i] + kMagic) - kMagic) + a.out_zero_point);
+  const int32_t zo = a.out_zero_point;  // a local: uint8 stores may alias the arguments
+  for (int i = 0; i < W; ++i) out[i] = static_cast<uint8_t>(static_cast<int32_t>((y[i] + kMagic) - kMagic) + zo);
 }
 
 // W channels [c0, c0 + W) of one output pixel, multiplier 1: the sums stay in registers.
@@ -172,35 +173,45 @@ void avg_pool(const dws8::AvgPoolArgs& a) {
   });
 }
 
-// y may be a or b itself (in place): no restrict.
+// y may be a or b itself (in place): each chunk of 64 is read into a local
+// buffer first, so both loops vectorize without restrict.
 template <bool AU8, bool BU8, bool OU8>
 void add_range(const AddArgs& a, int64_t i0, int64_t i1) {
-  const float sa = a.a.scale, sb = a.b.scale, lo = a.lo, hi = a.hi, so = a.out_scale;
+  const float sa = a.a.scale, sb = a.b.scale, lo = a.lo, hi = a.hi, inv = a.out_inverse;
   const float za = static_cast<float>(a.a.zero_point), zb = static_cast<float>(a.b.zero_point);
   const float qlo = static_cast<float>(-a.out_zero_point), qhi = static_cast<float>(255 - a.out_zero_point);
+  const int32_t zo = a.out_zero_point;  // a local: uint8 stores may alias the arguments
   const auto* au = static_cast<const uint8_t*>(a.a.data);
   const auto* af = static_cast<const float*>(a.a.data);
   const auto* bu = static_cast<const uint8_t*>(a.b.data);
   const auto* bf = static_cast<const float*>(a.b.data);
-  auto* yu = static_cast<uint8_t*>(a.y);
-  auto* yf = static_cast<float*>(a.y);
-  for (int64_t i = i0; i < i1; ++i) {
+  constexpr int64_t kBlock = 64;
+  for (int64_t c = i0; c < i1; c += kBlock) {
+    const int64_t n = i1 - c < kBlock ? i1 - c : kBlock;
+    float v[kBlock];
     // q − zp is exact in float32; a uint8 operand's term enters the sum through
     // one fma (contraction-proof: the spec has no separate multiply-add).
-    float v;
-    if (AU8 && BU8) v = __builtin_fmaf(static_cast<float>(bu[i]) - zb, sb, (static_cast<float>(au[i]) - za) * sa);
-    else if (AU8) v = __builtin_fmaf(static_cast<float>(au[i]) - za, sa, bf[i]);
-    else if (BU8) v = __builtin_fmaf(static_cast<float>(bu[i]) - zb, sb, af[i]);
-    else v = af[i] + bf[i];
-    v = v > lo ? v : lo;
-    v = v < hi ? v : hi;
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t i = c + k;
+      float s;
+      if (AU8 && BU8) s = __builtin_fmaf(static_cast<float>(bu[i]) - zb, sb, (static_cast<float>(au[i]) - za) * sa);
+      else if (AU8) s = __builtin_fmaf(static_cast<float>(au[i]) - za, sa, bf[i]);
+      else if (BU8) s = __builtin_fmaf(static_cast<float>(bu[i]) - zb, sb, af[i]);
+      else s = af[i] + bf[i];
+      s = s > lo ? s : lo;
+      v[k] = s < hi ? s : hi;
+    }
     if (OU8) {
-      float q = v / so;
-      q = q > qlo ? q : qlo;
-      q = q < qhi ? q : qhi;
-      yu[i] = static_cast<uint8_t>(static_cast<int32_t>((q + kMagic) - kMagic) + a.out_zero_point);
+      uint8_t* yu = static_cast<uint8_t*>(a.y) + c;
+      for (int64_t k = 0; k < n; ++k) {
+        float q = v[k] * inv;
+        q = q > qlo ? q : qlo;
+        q = q < qhi ? q : qhi;
+        yu[k] = static_cast<uint8_t>(static_cast<int32_t>((q + kMagic) - kMagic) + zo);
+      }
     } else {
-      yf[i] = v;
+      float* yf = static_cast<float*>(a.y) + c;
+      for (int64_t k = 0; k < n; ++k) yf[k] = v[k];
     }
   }
 }

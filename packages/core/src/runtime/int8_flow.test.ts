@@ -71,6 +71,8 @@ describe('uint8 flow', () => {
       { op: 'depthwiseConv2d', name: 'dw', input: 'mp', kernel: 'dw/k', bias: 'dw/b', strides: [1, 1], padding: 'same', dilation: [1, 1], activation: 'relu6', inputQuant: qv },
       conv('c2', 'dw', 'linear', qv),
       { op: 'add', name: 'add', inputs: ['dw', 'c2'] },
+      // A second, float32 reader keeps c2 float32 (else the add's ranges would quantize it, inexactly).
+      { op: 'globalAvgPool2d', name: 'side', input: 'c2' },
       conv('c3', 'add', 'relu', q3),
       { op: 'flatten', name: 'fl', input: 'c3' },
       { op: 'dense', name: 'out', input: 'fl', kernel: 'out/k', bias: 'out/b', activation: 'linear', inputQuant: qd },
@@ -128,7 +130,7 @@ describe('uint8 flow', () => {
       const flow = int8Flow(calibrated, weights, shapes, new Set(['stem_pad']));
       expect([...flow.values.keys()]).toEqual(name === 'seedCnn-style'
         ? ['conv2', 'pool2', 'flat', 'fc1'] // conv1 (5×5×1) reads float32 below MIN_FLOAT_INPUT_CHANNELS: fp32
-        : ['stem', 'b1_e', 'b1_dw', 'b1_add', 'b2_e', 'b2_dw', 'b2_p', 'b3_e', 'b3_dw', 'b3_add', 'head']);
+        : ['stem', 'b1_e', 'b1_dw', 'b1_p', 'b1_add', 'b2_e', 'b2_dw', 'b2_p', 'b3_e', 'b3_dw', 'b3_p', 'b3_add', 'head']);
       const float = run(calibrated, x, [batch, ...shape], false);
       const bytes = run(calibrated, x, [batch, ...shape], true);
       const classes = float.length / batch;

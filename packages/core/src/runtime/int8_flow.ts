@@ -13,7 +13,9 @@
  * two-input adds (addU8 takes each operand as uint8 or float32). Readers that
  * take uint8: those conv/dense/depthwise layers (with exactly their
  * `inputQuant`), adds and average pools (any parameters: a value only they read
- * is uint8 when it is a relu6 output, over its fixed range [0, 6]), and
+ * is uint8 when it is a relu6 output, over its fixed range [0, 6], or the
+ * residual branch p of an add y = x + p whose x and y are uint8, over the
+ * range [min y − max x, max y − min x] their calibrated ranges imply), and
  * maxPool2d/flatten/reshape and folded ZeroPadding2D (whatever their own
  * readers take). Anything else, and every graph output, stays float32.
  */
@@ -55,6 +57,13 @@ export const MIN_FLOAT_INPUT_CHANNELS = 3;
 
 /** The uint8 quantization of a relu6 output that no calibrated reader fixes: [0, 6] over 255 steps. */
 export const RELU6_QUANT: ActivationQuant = { scale: Math.fround(6 / 255), zeroPoint: 0 };
+
+/** uint8 parameters covering [lo, hi] (and 0), as static calibration picks them. */
+function rangeQuant(lo: number, hi: number): ActivationQuant {
+  const l = Math.min(0, lo), h = Math.max(0, hi);
+  const scale = Math.fround((h - l) / 255) || 1;
+  return { scale, zeroPoint: Math.min(255, Math.max(0, Math.round(-l / scale))) };
+}
 
 /** Readers' demand on a value: one quantization, any (adds), or none possible (null). */
 type Demand = ActivationQuant | 'any' | null;
@@ -131,9 +140,23 @@ export function int8Flow(
   const values = new Map<string, ActivationQuant>();
   const depthwise = new Map<string, DepthwiseS8Weight>();
   const concrete = (d: Demand): ActivationQuant | null => (d === null || d === 'any' ? null : d);
-  // Readers that take any quantization (adds, average pools): a relu6 output's range is [0, 6] without calibration.
-  const produced = (d: Demand, activation: GraphActivation): ActivationQuant | null =>
-    d === 'any' && activation === 'relu6' ? RELU6_QUANT : concrete(d);
+  // Readers that take any quantization (adds, average pools): a relu6 output's range is [0, 6] without
+  // calibration; a residual branch p read only by y = x + p, with x already uint8 and y's readers
+  // calibrated, lies in [min y − max x, max y − min x] (the ranges' difference).
+  const produced = (name: string, activation: GraphActivation): ActivationQuant | null => {
+    const d = demand(name);
+    if (d !== 'any') return concrete(d);
+    if (activation === 'relu6') return RELU6_QUANT;
+    const users = readers.get(name) ?? [];
+    const add = users.length === 1 && users[0].op === 'add' && users[0].inputs.length === 2 ? users[0] : null;
+    const other = add ? add.inputs.find((n) => n !== name) : undefined;
+    const qx = other === undefined ? undefined : values.get(other);
+    const qy = add ? concrete(demand(add.name)) : null;
+    if (!qx || !qy) return null;
+    const range = (q: ActivationQuant): [number, number] => [-q.zeroPoint * q.scale, (255 - q.zeroPoint) * q.scale];
+    const [lx, hx] = range(qx), [ly, hy] = range(qy);
+    return rangeQuant(ly - hx, hy - lx);
+  };
   for (const node of graph.nodes) {
     let q: ActivationQuant | null = null;
     const int = staticInt(node, weights);
@@ -141,13 +164,13 @@ export function int8Flow(
       const n = int.shape[int.shape.length - 1], depth = int.shape.reduce((a, b) => a * b, 1) / n;
       const inC = node.op === 'conv2d' ? int.shape[2] : depth;
       if (values.has(sourceOf(node.input)) || depth >= MIN_INT8_DEPTH || inC >= MIN_FLOAT_INPUT_CHANNELS) {
-        q = produced(demand(node.name), node.activation);
+        q = produced(node.name, node.activation);
       }
     } else if (node.op === 'depthwiseConv2d' && dwWeights.has(node.name)) {
       // Runs on the uint8 kernel exactly when its input (through a folded pad) is uint8.
       if (!values.has(sourceOf(node.input))) continue;
       depthwise.set(node.name, dwWeights.get(node.name)!);
-      if (isKernelActivation(node.activation)) q = produced(demand(node.name), node.activation);
+      if (isKernelActivation(node.activation)) q = produced(node.name, node.activation);
     } else if (node.op === 'maxPool2d' || node.op === 'flatten' || node.op === 'reshape') {
       // A uint8 input has readers' demand, so this node's readers all take uint8 with its parameters.
       q = values.get(node.input) ?? null;

@@ -28,9 +28,9 @@ function zeroPointOf(v: number | undefined, name: string): number {
   return z;
 }
 
-/** q = clamp(roundHalfEven(float32(v / scale)), −zp, 255 − zp) + zp. */
-function requantize(v: number, scale: number, zp: number): number {
-  return roundHalfEven(clamp(Math.fround(v / scale), -zp, 255 - zp)) + zp;
+/** q = clamp(roundHalfEven(float32(v · inverse)), −zp, 255 − zp) + zp, inverse = float32(1 / scale). */
+function requantize(v: number, inverse: number, zp: number): number {
+  return roundHalfEven(clamp(Math.fround(v * inverse), -zp, 255 - zp)) + zp;
 }
 
 /** Reference of NativeKernels.depthwiseConv2dS8. */
@@ -118,6 +118,7 @@ export function addU8(a: Uint8Array | Float32Array, b: Uint8Array | Float32Array
   const sa = aU8 ? scaleOf(options.aScale, 'options.aScale') : 1, za = aU8 ? zeroPointOf(options.aZeroPoint, 'options.aZeroPoint') : 0;
   const sb = bU8 ? scaleOf(options.bScale, 'options.bScale') : 1, zb = bU8 ? zeroPointOf(options.bZeroPoint, 'options.bZeroPoint') : 0;
   const so = yU8 ? scaleOf(options.outScale, 'options.outScale') : 1, zo = yU8 ? zeroPointOf(options.outZeroPoint, 'options.outZeroPoint') : 0;
+  const inverse = Math.fround(1 / so);
   const act = options.activation ?? 'linear';
   const lo = act === 'linear' ? -Infinity : 0, hi = act === 'relu6' ? 6 : Infinity;
   for (let i = 0; i < y.length; i++) {
@@ -127,6 +128,6 @@ export function addU8(a: Uint8Array | Float32Array, b: Uint8Array | Float32Array
     else if (bU8) v = fma32(b[i] - zb, sb, a[i]);
     else v = Math.fround(a[i] + b[i]);
     v = clamp(v, lo, hi);
-    y[i] = yU8 ? requantize(v, so, zo) : v;
+    y[i] = yU8 ? requantize(v, inverse, zo) : v;
   }
 }
