@@ -4,18 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import native from '../index.js';
 import type { ConvShape } from '../index.js';
-
-type ErrorKind = typeof TypeError | typeof RangeError;
-function rejects(call: () => void, kind: ErrorKind, message: RegExp): void {
-  let thrown: unknown;
-  try {
-    call();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown, `expected ${kind.name} ${message}`).toBeInstanceOf(kind);
-  expect((thrown as Error).message).toMatch(message);
-}
+import { throwsError as rejects } from './reject.js';
 
 const shape: ConvShape = {
   batch: 1, inH: 4, inW: 4, inC: 3, outH: 4, outW: 4, outC: 5, filterH: 3, filterW: 3,

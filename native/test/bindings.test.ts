@@ -4,30 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import native from '../index.js';
 import type { ConvShape, PoolShape } from '../index.js';
-
-type Call = (args: unknown[]) => void;
-type ErrorKind = typeof TypeError | typeof RangeError;
-
-/** Calls the binding and expects `kind` with a message matching `message`. */
-function rejects(call: Call, args: unknown[], kind: ErrorKind, message: RegExp): void {
-  let thrown: unknown;
-  try {
-    call(args);
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown, `expected ${kind.name} ${message} for ${describeArgs(args)}`).toBeInstanceOf(kind);
-  expect((thrown as Error).message).toMatch(message);
-}
-
-function describeArgs(args: unknown[]): string {
-  return args
-    .map((a) => (a instanceof Float32Array ? `Float32Array(${a.length})` : typeof a === 'object' && a ? JSON.stringify(a) : String(a)))
-    .join(', ');
-}
+import { type Call, rejects, replace, tooFewArgs } from './reject.js';
 
 const f32 = (n: number) => new Float32Array(n);
-const replace = (args: unknown[], index: number, value: unknown) => args.map((a, i) => (i === index ? value : a));
 const withField = <T extends object>(shape: T, key: string, value: unknown) => ({ ...shape, [key]: value });
 const withoutField = <T extends object>(shape: T, key: string) => Object.fromEntries(Object.entries(shape).filter(([k]) => k !== key));
 
@@ -62,10 +41,6 @@ function badShapeObject(call: Call, args: unknown[], shapeIndex: number): void {
   for (const v of [undefined, null, 3, 'shape', [1, 2, 3], f32(3)]) rejects(call, replace(args, shapeIndex, v), TypeError, /shape/);
 }
 
-/** Every call with fewer than `required` arguments. */
-function tooFewArgs(call: Call, args: unknown[], required = args.length): void {
-  for (let n = 0; n < required; n++) rejects(call, args.slice(0, n), TypeError, /argument|must be/);
-}
 
 // ---------------------------------------------------------------- conv
 

@@ -5,22 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import native from '../index.js';
 import type { ConvShape } from '../index.js';
+import { type Call, rejects, replace, tooFewArgs } from './reject.js';
 
-type Call = (args: unknown[]) => void;
-type ErrorKind = typeof TypeError | typeof RangeError;
-
-function rejects(call: Call, args: unknown[], kind: ErrorKind, message: RegExp): void {
-  let thrown: unknown;
-  try {
-    call(args);
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown, `expected ${kind.name} ${message}`).toBeInstanceOf(kind);
-  expect((thrown as Error).message).toMatch(message);
-}
-
-const replace = (args: unknown[], index: number, value: unknown) => args.map((a, i) => (i === index ? value : a));
 const call = (fn: (...args: never[]) => unknown): Call => (args) => { (fn as (...a: unknown[]) => unknown)(...args); };
 
 /** An integer argument at `index`: wrong type, non-integer, NaN, negative, huge. */
@@ -40,9 +26,6 @@ function badArray(c: Call, args: unknown[], index: number, name: string, make: (
   if (good.length > 0) rejects(c, replace(args, index, make(good.length - 1)), RangeError, re);
 }
 
-function tooFewArgs(c: Call, args: unknown[], required: number): void {
-  for (let n = 0; n < required; n++) rejects(c, args.slice(0, n), TypeError, /argument|must be/);
-}
 
 const k = 7, n = 5, m = 3;
 const weights = new Int8Array(k * n).map((_, i) => (i * 37) % 256 - 128);

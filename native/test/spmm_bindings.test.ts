@@ -6,13 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import native from '../index.js';
 import type { ConvShape } from '../index.js';
-
-type ErrorKind = typeof TypeError | typeof RangeError;
-
-function rejects(fn: () => unknown, kind: ErrorKind, message: RegExp): void {
-  expect(fn).toThrow(kind);
-  expect(fn).toThrow(message);
-}
+import { throwsError as rejects } from './reject.js';
 
 const k = 9, n = 20, m = 3;
 const w = Float32Array.from({ length: k * n }, (_, i) => (i % 3 === 0 ? (i % 7) - 3 : 0));
