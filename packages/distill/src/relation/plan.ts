@@ -1,8 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type SoftTargetOptions, type Teacher, distillationLoss, softLogProbs } from '@lite/core';
-import type { TrainPlan } from '../plan.js';
-import { embeddingLayer, tapStudent, tapTeacher, teacherLayers } from '../taps.js';
+import type { SoftTargetOptions, Teacher } from '@lite/core';
+import { type TrainPlan, tappedPlan } from '../plan.js';
+import { embeddingLayer, teacherLayers } from '../taps.js';
 import { type RelationOptions, relationLoss, relationWeights } from './rkd.js';
 
 /** Relation distillation: the soft-target loss plus the RKD distance and angle losses on one layer's embeddings. */
@@ -10,18 +9,8 @@ export function rkdPlan(student: tfl.LayersModel, teacher: Teacher, relation: Re
   const weights = relationWeights(relation);
   const layers = teacherLayers(teacher);
   const names = relation.layers ?? { student: embeddingLayer(student), teacher: embeddingLayer(layers) };
-  const tap = tapStudent(student, [names.student]);
-  const runTeacher = tapTeacher(layers, [names.teacher]);
-  return {
-    model: tap.model,
-    forward: tap.forward,
-    loss: (labels, logits, inputs) => {
-      const t = runTeacher(inputs);
-      const kd = distillationLoss(labels, logits, softLogProbs(t.logits, soft.temperature), soft);
-      return tf.add(kd, relationLoss(tap.features()[0], t.features[0], weights)) as tf.Scalar;
-    },
-    dispose: () => {
+  return tappedPlan(student, layers, { student: [names.student], teacher: [names.teacher] }, soft,
+    (s, t) => relationLoss(s[0], t[0], weights), () => {
       if (layers !== teacher) layers.dispose();
-    },
-  };
+    });
 }
