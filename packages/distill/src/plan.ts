@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ForwardFn, type LossFn, type SoftTargetOptions, distillationLoss, softLogProbs } from '@lite/core';
+import { type ForwardFn, type LossFn, type ResolvedSoftTargetOptions, distillationLoss, softLogProbs } from '@lite/core';
 import { tapStudent, tapTeacher } from './taps.js';
 
 /** How one method trains a student with core's `train`. */
@@ -25,7 +25,7 @@ export interface Taps {
  * and teacher features (FitNets hints, RKD relations); `dispose` frees what the
  * method made besides the taps.
  */
-export function tappedPlan(student: tfl.LayersModel, teacher: tfl.LayersModel, taps: Taps, soft: Required<SoftTargetOptions>,
+export function tappedPlan(student: tfl.LayersModel, teacher: tfl.LayersModel, taps: Taps, soft: ResolvedSoftTargetOptions,
   extra: (studentFeatures: tf.Tensor[], teacherFeatures: tf.Tensor[]) => tf.Scalar, dispose: () => void): TrainPlan {
   const tap = tapStudent(student, taps.student, taps.adapters);
   const runTeacher = tapTeacher(teacher, taps.teacher);

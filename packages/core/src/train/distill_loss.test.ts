@@ -50,6 +50,13 @@ describe('distillation loss', () => {
     const kl = softTargetKl(tf.tensor2d(s), softLogProbs(tf.tensor2d(t), 2), 2).dataSync()[0];
     expect(kl).toBeCloseTo((handLoss(s, t, labels, 2, 1)) / 4, 5);
     expect(kl).toBeGreaterThan(0);
+    // The reference's PyTorch default ('mean' over every element) divides it by the class count as well.
+    const classes = s[0].length;
+    const perElement = softTargetKl(tf.tensor2d(s), softLogProbs(tf.tensor2d(t), 2), 2, 'mean').dataSync()[0];
+    expect(perElement).toBeCloseTo(kl / classes, 6);
+    const buggy = distillationLoss(ys, tf.tensor2d(s), softLogProbs(tf.tensor2d(t), 2), { temperature: 2, alpha: 1, klReduction: 'mean' }).dataSync()[0];
+    expect(buggy).toBeCloseTo(handLoss(s, t, labels, 2, 1) / classes, 5);
+    expect(() => softTargetKl(tf.tensor2d(s), softLogProbs(tf.tensor2d(t), 2), 2, 'sum' as never)).toThrow(/klReduction/);
   });
 
   it('is 0 when the student is the teacher (soft term), and only the hard term remains', async () => {

@@ -22,10 +22,19 @@ export interface SoftTargetOptions {
   temperature?: number;
   /** Weight of the soft term in [0, 1]; the hard-label cross-entropy gets 1 − α (default 0.5). */
   alpha?: number;
+  /**
+   * How the KL is averaged: 'batchmean' (default, per sample: the true KL) or
+   * 'mean' (over every element, PyTorch KLDivLoss's default, which also divides
+   * by the class count: the first reference document's bug, kept to show it).
+   */
+  klReduction?: KlReduction;
 }
 
-/** {@link SoftTargetOptions} with the defaults filled in. */
-export type ResolvedSoftTargetOptions = Required<SoftTargetOptions>;
+/** See {@link SoftTargetOptions.klReduction}. */
+export type KlReduction = 'batchmean' | 'mean';
+
+/** Temperature and alpha with the defaults filled in. */
+export type ResolvedSoftTargetOptions = Required<Pick<SoftTargetOptions, 'temperature' | 'alpha'>>;
 
 /** The defaults: the reference document's recipe (T = 2, α = 0.5). */
 export const DEFAULT_SOFT_TARGET: ResolvedSoftTargetOptions = { temperature: 2, alpha: 0.5 };
@@ -102,16 +111,19 @@ export function softLogProbs(logits: tf.Tensor2D, temperature: number): tf.Tenso
 /**
  * KL(p ‖ softmax(s/T)) summed over classes and averaged over samples, where p is
  * given by its logarithm `targetLogProbs` [n, classes] (e.g. {@link softLogProbs} of
- * a teacher's logits, or a multi-teacher mixture). Not scaled by T².
+ * a teacher's logits, or a multi-teacher mixture). Not scaled by T². Reduction
+ * 'mean' divides by the class count too (see {@link SoftTargetOptions.klReduction}).
  */
-export function softTargetKl(studentLogits: tf.Tensor2D, targetLogProbs: tf.Tensor2D, temperature: number): tf.Scalar {
+export function softTargetKl(studentLogits: tf.Tensor2D, targetLogProbs: tf.Tensor2D, temperature: number, reduction: KlReduction = 'batchmean'): tf.Scalar {
+  if (reduction !== 'batchmean' && reduction !== 'mean') throw new RangeError(`klReduction must be 'batchmean' or 'mean', got ${JSON.stringify(reduction)}`);
   if (studentLogits.shape[1] !== targetLogProbs.shape[1] || studentLogits.shape[0] !== targetLogProbs.shape[0]) {
     throw new RangeError(`student logits [${studentLogits.shape.join(', ')}] and teacher targets [${targetLogProbs.shape.join(', ')}] differ in shape; teacher and student must predict the same classes`);
   }
   return tf.tidy(() => {
     const student = softLogProbs(studentLogits, temperature);
     const perSample = tf.sum(tf.mul(tf.exp(targetLogProbs), tf.sub(targetLogProbs, student)), 1);
-    return tf.mean(perSample) as tf.Scalar;
+    const kl = tf.mean(perSample);
+    return (reduction === 'mean' ? tf.div(kl, studentLogits.shape[1]) : kl) as tf.Scalar;
   });
 }
 
@@ -122,7 +134,7 @@ export function softTargetKl(studentLogits: tf.Tensor2D, targetLogProbs: tf.Tens
 export function distillationLoss(labels: tf.Tensor2D, studentLogits: tf.Tensor2D, targetLogProbs: tf.Tensor2D, options: SoftTargetOptions = {}): tf.Scalar {
   const { temperature, alpha } = resolveSoftTargetOptions(options);
   return tf.tidy(() => {
-    const soft = tf.mul(softTargetKl(studentLogits, targetLogProbs, temperature), alpha * temperature * temperature);
+    const soft = tf.mul(softTargetKl(studentLogits, targetLogProbs, temperature, options.klReduction), alpha * temperature * temperature);
     if (alpha === 1) return soft as tf.Scalar;
     return tf.add(soft, tf.mul(tf.losses.softmaxCrossEntropy(labels, studentLogits), 1 - alpha)) as tf.Scalar;
   });
@@ -139,7 +151,7 @@ export function distillationLoss(labels: tf.Tensor2D, studentLogits: tf.Tensor2D
  */
 export function softTargetLoss(teacher: Teacher, options: SoftTargetOptions = {}): LossFn {
   checkTeacher(teacher);
-  const resolved = resolveSoftTargetOptions(options);
+  const resolved = { ...resolveSoftTargetOptions(options), klReduction: options.klReduction };
   return (labels, logits, inputs) => {
     const targets = softLogProbs(teacherLogits(teacher, inputs), resolved.temperature);
     return distillationLoss(labels, logits, targets, resolved);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { SoftTargetOptions, Teacher } from '@lite/core';
+import type { ResolvedSoftTargetOptions, Teacher } from '@lite/core';
 import { type TrainPlan, tappedPlan } from '../plan.js';
 import { teacherLayers } from '../taps.js';
 import { type FeatureOptions, hintLoss, planHints } from './hints.js';
@@ -10,7 +10,7 @@ import { type FeatureOptions, hintLoss, planHints } from './hints.js';
  * chosen layer pairs (L2 on adapted features, or attention transfer). Student and
  * adapters train together in one stage.
  */
-export function fitnetsPlan(student: tfl.LayersModel, teacher: Teacher, features: FeatureOptions, soft: Required<SoftTargetOptions>, seed: number): TrainPlan {
+export function fitnetsPlan(student: tfl.LayersModel, teacher: Teacher, features: FeatureOptions, soft: ResolvedSoftTargetOptions, seed: number): TrainPlan {
   const layers = teacherLayers(teacher);
   const pairs = planHints(student, layers, features, seed);
   const weight = features.weight ?? 1;

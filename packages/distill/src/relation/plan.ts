@@ -1,11 +1,11 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { SoftTargetOptions, Teacher } from '@lite/core';
+import type { ResolvedSoftTargetOptions, Teacher } from '@lite/core';
 import { type TrainPlan, tappedPlan } from '../plan.js';
 import { embeddingLayer, teacherLayers } from '../taps.js';
 import { type RelationOptions, relationLoss, relationWeights } from './rkd.js';
 
 /** Relation distillation: the soft-target loss plus the RKD distance and angle losses on one layer's embeddings. */
-export function rkdPlan(student: tfl.LayersModel, teacher: Teacher, relation: RelationOptions, soft: Required<SoftTargetOptions>): TrainPlan {
+export function rkdPlan(student: tfl.LayersModel, teacher: Teacher, relation: RelationOptions, soft: ResolvedSoftTargetOptions): TrainPlan {
   const weights = relationWeights(relation);
   const layers = teacherLayers(teacher);
   const names = relation.layers ?? { student: embeddingLayer(student), teacher: embeddingLayer(layers) };

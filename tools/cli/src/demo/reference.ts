@@ -9,7 +9,7 @@
 // - distillation with `nn.KLDivLoss()`, whose default reduction 'mean' divides the KL
 //   by the class count too (the soft term 10× too weak); ours is core's batchmean loss.
 import {
-  createModel, distillationLoss, fromLayersModel, softLogProbs, teacherLogits, train, type LiteGraph, type LossFn, type Teacher,
+  createModel, fromLayersModel, softTargetLoss, train, type LiteGraph,
 } from '@lite/core';
 import { distill } from '@lite/distill';
 import { prune } from '@lite/prune';
@@ -21,36 +21,12 @@ import { SEED_RECIPE } from './teacher.js';
 /** The reference's distillation hyper-parameters. */
 export const REFERENCE_KD = { temperature: 2, alpha: 0.5 } as const;
 
-/**
- * REFERENCE BUG, reproduced on purpose: the document's distillation loss,
- * `KLDivLoss()(log_softmax(s/T), softmax(t/T)) · α·T² + CrossEntropy(s, y) · (1 − α)`.
- * KLDivLoss's default reduction 'mean' averages over all n × C elements, so the KL is
- * divided by the class count C as well as the batch (PyTorch's 'batchmean' divides by n only):
- *
- *   buggy = α·T²·KL/C + (1 − α)·CE = k · [α'·T²·KL + (1 − α')·CE],  k = α/C + 1 − α,  α' = (α/C)/k.
- *
- * The bracket is core's distillationLoss with weight α'. SGD with momentum is linear in the
- * gradient, so training on k·L at learning rate lr takes exactly the steps of training on L at
- * lr·k: the recipe below trains on the buggy loss, step for step, without tensor ops of its own.
- * Do not use: core's `softTargetLoss` (α·T²·KL per sample + (1 − α)·CE) is the fixed loss.
- */
-export function referenceBuggyKd(teacher: Teacher, temperature: number, alpha: number, learningRate: number, classes: number): { loss: LossFn; learningRate: number } {
-  const k = alpha / classes + 1 - alpha;
-  const weight = alpha / classes / k;
-  const loss: LossFn = (labels, logits, inputs) =>
-    distillationLoss(labels, logits, softLogProbs(teacherLogits(teacher, inputs), temperature), { temperature, alpha: weight });
-  return { loss, learningRate: learningRate * k };
-}
-
 /** The reference's dynamic quantization: dense (Linear) kernels int8 per tensor, convs left fp32. */
 export function referenceDynamicQuant(model: Model): LiteGraph {
   const graph = fromLayersModel(model);
   const formats = new Map(quantTargets(graph).filter((t) => t.node.op === 'dense').map((t) => [t.node.name, { kind: 'int' as const, bits: 8 as const, perChannel: false }]));
   return applyFormats(graph, { formats });
 }
-
-/** MNIST's classes: the C the reference's 'mean' reduction divides by. */
-const MNIST_CLASSES = 10;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -105,8 +81,9 @@ export async function referenceRows(ctx: DemoContext, teacher: Model): Promise<D
   ctx.step(`reference: distillation into seedStudent with KLDivLoss 'mean' (T ${kd.temperature}, α ${kd.alpha}), ${s.studentEpochs} epochs SGD`);
   t0 = performance.now();
   const buggy = createModel('seedStudent', { seed: SEED_RECIPE.seed });
-  const bug = referenceBuggyKd(teacher, kd.temperature, kd.alpha, SEED_RECIPE.learningRate, MNIST_CLASSES);
-  await train(buggy, ctx.train, { ...SEED_RECIPE, learningRate: bug.learningRate, epochs: s.studentEpochs, progress: ctx.progress, hooks: { loss: bug.loss } });
+  // REFERENCE BUG, reproduced on purpose: KLDivLoss's default reduction 'mean' (core's klReduction 'mean').
+  const buggyLoss = softTargetLoss(teacher, { ...kd, klReduction: 'mean' });
+  await train(buggy, ctx.train, { ...SEED_RECIPE, epochs: s.studentEpochs, progress: ctx.progress, hooks: { loss: buggyLoss } });
   rows.push(measureRow(ctx, buggy, {
     group: 'reference vs ours', arch: 'seedStudent', versus: 'seedCnn', reference: true, seconds: since(t0),
     name: "ref: KD, KLDivLoss 'mean'", recipe: `T ${kd.temperature}, α ${kd.alpha}, ${s.studentEpochs} epochs SGD; KL divided by the class count too (soft term 10× too weak)`,
