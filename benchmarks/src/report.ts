@@ -2,7 +2,9 @@
 import { RATIOS, ratio, type GemmResult } from './gemm.js';
 import { INT8_GEMM_RATIOS, INT8_MIN_DEPTH, rtId, type Goal, type Int8GemmResult, type Int8LayersResult, type Int8RuntimeResult, type LayerRow } from './int8.js';
 import { MODEL_LABELS, type LatencyModelName } from './models.js';
+import type { Peak } from './peak.js';
 import type { RuntimeEncoding } from './quantized.js';
+import { OP_COUNTS, peakNote, pct, percentOfPeak } from './roofline.js';
 import { latencyRatio, type LatencyCell, type LatencyRow, type RuntimeResult } from './runtime.js';
 import { num, times, type Table } from './table.js';
 import type { TrainResult } from './train.js';
@@ -14,13 +16,17 @@ function describeInfo(info: Record<string, string | number | boolean>): string {
     .join(', ');
 }
 
-export function gemmTable(g: GemmResult): Table {
+/** Peers whose GFLOP/s get a % of peak column: the single-thread ones of the GEMM table. */
+const GEMM_PEAK_PEERS = ['lite-1t', 'openblas-1t'];
+
+export function gemmTable(g: GemmResult, peak?: Peak): Table {
   const label = (id: string) => g.peers.find((p) => p.id === id)?.label ?? id;
   const short = (id: string) => label(id).replace(/^OpenBLAS /, 'OB').replace(/^lite /, 'lite').replace(/^tfjs-(\w+) 1T$/, '$1').replace(/^tfjs /, '');
   const rows = g.rows.map((row) => [
     row.label,
     ...g.peers.map((p) => num(row.gflops[p.id]) + (row.timedRows[p.id] !== undefined ? '*' : '')),
     ...RATIOS.map(([a, b]) => times(ratio(row, a, b), a === 'lite-1t' && b === 'tfjs-cpu' ? 0 : 2)),
+    ...GEMM_PEAK_PEERS.map((id) => pct(percentOfPeak(row.gflops[id], peak, 'fp32'))),
   ]);
   const h = g.headline;
   const notes = [
@@ -33,11 +39,12 @@ export function gemmTable(g: GemmResult): Table {
         .map(([k, v]) => `${k} ${times(v)}`)
         .join(', ') +
       (h.met === null ? ' — not measured' : h.met ? ' — goal met' : ' — goal NOT met'),
+    peakNote(peak, ['fp32'], OP_COUNTS.fp32Gemm),
   ];
   if (g.rows.some((r) => Object.keys(r.timedRows).length)) notes.push('Figures marked * are extrapolated from a row slice (see the tfjs cpu note).');
   return {
     title: 'fp32 GEMM, GFLOP/s (C[M,N] = A[M,K]·B[K,N], row-major)',
-    headers: ['shape', ...g.peers.map((p) => label(p.id)), ...RATIOS.map(([a, b]) => `${short(a)}/${short(b)}`)],
+    headers: ['shape', ...g.peers.map((p) => label(p.id)), ...RATIOS.map(([a, b]) => `${short(a)}/${short(b)}`), ...GEMM_PEAK_PEERS.map((id) => `${short(id)} % peak`)],
     rows,
     notes,
   };
@@ -77,7 +84,7 @@ function ms(x: number | null | undefined): string {
 }
 
 /** A ratio with two significant digits (0.0021×, 0.064×, 0.85×, 1.2×, 12×). */
-function ratioText(x: number | null): string {
+export function ratioText(x: number | null): string {
   if (x == null || !Number.isFinite(x)) return '—';
   return `${x >= 10 ? x.toFixed(0) : x.toPrecision(2)}×`;
 }
@@ -146,7 +153,7 @@ export function runtimeTable(r: RuntimeResult): Table {
   };
 }
 
-function goalText(g: Goal): string {
+export function goalText(g: Goal): string {
   const ratios = Object.entries(g.ratios).map(([k, v]) => `${k} ${ratioText(v)}`).join(', ');
   return `Goal ${g.name} ≥ ${g.goal}×: ${ratios}${g.met === null ? ' — not measured' : g.met ? ' — met' : ` — NOT met (lowest ${ratioText(g.min)})`}`;
 }
@@ -155,18 +162,26 @@ function peerNote(p: { label: string; info: Record<string, string | number | boo
   return p.skipped ? `${p.label}: ${p.skipped}` : `${p.label}: ${describeInfo(p.info)}${p.note ? ` — ${p.note}` : ''}`;
 }
 
-export function int8GemmTable(g: Int8GemmResult): Table {
+/** int8 GEMM peers with a % of the int8 peak column (our fp32 GEMM is in the fp32 table). */
+const INT8_PEAK_PEERS = ['int8', 'ort'];
+
+export function int8GemmTable(g: Int8GemmResult, peak?: Peak): Table {
   const label = (id: string) => g.peers.find((p) => p.id === id)?.label ?? id;
   const skipped = (id: string) => g.peers.find((p) => p.id === id)?.skipped;
+  const short = (id: string) => label(id).replace(/^lite /, '').replace(/ MatMulInteger$/, '');
   const cell = (row: Int8GemmResult['rows'][number], id: string) => (skipped(id)?.startsWith('n/a') ? 'n/a (not installed)' : num(row.gflops[id], 0));
   return {
     title: 'int8 GEMM, 1 thread, GOP/s (C[M,N] = A[M,K]·B[K,N]: uint8 A, int8 B packed once)',
-    headers: ['shape', ...g.peers.map((p) => p.label), ...INT8_GEMM_RATIOS.map(([a, b]) => `${label(a).replace(/^lite /, '')}/${label(b).replace(/^lite /, '').replace(/ MatMulInteger$/, '')}`)],
-    rows: g.rows.map((row) => [row.label, ...g.peers.map((p) => cell(row, p.id)), ...INT8_GEMM_RATIOS.map(([a, b]) => ratioText(ratio(row, a, b)))]),
+    headers: ['shape', ...g.peers.map((p) => p.label), ...INT8_GEMM_RATIOS.map(([a, b]) => `${short(a)}/${short(b)}`), ...INT8_PEAK_PEERS.map((id) => `${short(id)} % peak`)],
+    rows: g.rows.map((row) => [
+      row.label, ...g.peers.map((p) => cell(row, p.id)), ...INT8_GEMM_RATIOS.map(([a, b]) => ratioText(ratio(row, a, b))),
+      ...INT8_PEAK_PEERS.map((id) => pct(percentOfPeak(row.gflops[id], peak, 'int8'))),
+    ]),
     notes: [
       `GOP/s = 2·M·N·K / s, median of ${g.rounds} interleaved round(s) × up to ${g.protocol.samples} samples of ≥ ${g.protocol.minSampleSec * 1000} ms, each peer in its own process with LITE_NUM_THREADS=1.`,
       ...g.peers.map(peerNote),
       ...g.goals.map(goalText),
+      peakNote(peak, ['int8'], OP_COUNTS.int8Gemm),
     ],
   };
 }

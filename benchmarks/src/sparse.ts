@@ -5,6 +5,8 @@
 import { measurePeers, nodeChild, ratio, type GemmRow, type GemmShape, type Peer, type PeerSummary } from './gemm.js';
 import type { Goal } from './int8.js';
 import { pythonMissing, runPythonSparse } from './peers/sparse_python.js';
+import type { Peak } from './peak.js';
+import { OP_COUNTS, peakNote, pct, percentOfPeak } from './roofline.js';
 import { num, times, type Table } from './table.js';
 import type { Protocol } from './timing.js';
 
@@ -54,7 +56,8 @@ function bestPython(row: GemmRow): number | null {
   const known = [row.gflops.scipy, row.gflops.torch].filter((x): x is number => x != null);
   return known.length ? Math.max(...known) : null;
 }
-const vsPython = (row: GemmRow, id: string): number | null => {
+/** A lite engine's speedup over the faster Python peer (null when either is missing). */
+export const vsPython = (row: GemmRow, id: string): number | null => {
   const best = bestPython(row), mine = row.gflops[id];
   return best != null && mine != null ? mine / best : null;
 };
@@ -73,7 +76,18 @@ export async function runSparse({ quick, progress }: { quick: boolean; progress:
   return { sparsity: SPARSITY, peers: summaries, rounds, protocol, rows, goals };
 }
 
-export function sparseTable(r: SparseResult): Table {
+/**
+ * % of the fp32 FMA peak of lite spmm (float32 values), counting the flops it must do:
+ * 2 per nonzero weight per row, with nnz taken as the mask's expectation (1 − sparsity)·K·N
+ * (a seeded uniform mask at these sizes is within 1% of it). Row rates are dense-equivalent
+ * (2·M·N·K per call), so the useful rate is that × (1 − sparsity).
+ */
+export function spmmPercentOfPeak(r: Pick<SparseResult, 'sparsity'>, row: GemmRow, peak: Peak | undefined): number | null {
+  const dense = row.gflops.spmm;
+  return percentOfPeak(dense == null ? null : dense * (1 - r.sparsity), peak, 'fp32');
+}
+
+export function sparseTable(r: SparseResult, peak?: Peak): Table {
   const time = (row: GemmRow, id: string) => {
     const g = row.gflops[id];
     const skipped = r.peers.find((p) => p.id === id)?.skipped;
@@ -84,7 +98,7 @@ export function sparseTable(r: SparseResult): Table {
     (g.met === null ? ' — not measured' : g.met ? ' — met' : ' — NOT met');
   return {
     title: `sparse Dense, ${Math.round(r.sparsity * 100)}% sparsity (uniform random mask), 1 thread: µs per call (Y[M,N] = X[M,K]·W[K,N])`,
-    headers: ['shape', ...r.peers.map((p) => p.label), 'spmm/dense', 's8/dense', 'spmm/best py', 's8/best py'],
+    headers: ['shape', ...r.peers.map((p) => p.label), 'spmm/dense', 's8/dense', 'spmm/best py', 's8/best py', 'spmm % peak', 'dense % peak'],
     rows: r.rows.map((row) => [
       row.label,
       ...r.peers.map((p) => time(row, p.id)),
@@ -92,11 +106,14 @@ export function sparseTable(r: SparseResult): Table {
       times(ratio(row, 'spmm-s8', 'dense')),
       times(vsPython(row, 'spmm')),
       times(vsPython(row, 'spmm-s8')),
+      pct(spmmPercentOfPeak(r, row, peak)),
+      pct(percentOfPeak(row.gflops.dense, peak, 'fp32')),
     ]),
     notes: [
       `Median µs per call of ${r.rounds} interleaved round(s) × up to ${r.protocol.samples} samples of ≥ ${r.protocol.minSampleSec * 1000} ms, each peer in its own process at one thread; ratios are speedups (peer time / lite time).`,
       ...r.peers.map((p) => (p.skipped ? `${p.label}: skipped (${p.skipped})` : `${p.label}: ${Object.entries(p.info).map(([k, v]) => `${k} ${v}`).join(', ')}${p.note ? ` — ${p.note}` : ''}`)),
       ...r.goals.map(goalText),
+      peakNote(peak, ['fp32'], OP_COUNTS.spmm(r.sparsity)),
     ],
   };
 }
