@@ -166,7 +166,7 @@ describe('lite convert (Layers models)', () => {
     expect(r.provenance).toHaveLength(1);
     expect(r.provenance[0]).toMatchObject({ step: 'convert', options: { from: 'layers-model', source: 'seed', encoding: 'f16', huffman: 'auto' } });
     // f16 kernels of 256+ values in two byte planes (conv2, fc1, fc2); conv1's kernel (250 values) and the biases in one stream each.
-    expect(r.lite).toMatchObject({ version: 2, sections: 11 });
+    expect(r.lite).toMatchObject({ version: 3, sections: 11 });
     expect(r.lite.huffmanSections).toBeGreaterThan(0);
 
     const d = await liteJson('inspect', layersDir, '--json');

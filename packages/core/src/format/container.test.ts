@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CompressedTensor, LiteGraph } from '../graph/types.js';
 import { deflateRawSync } from 'node:zlib';
-import { assembleLite, decodeLite, encodeLite, inspectLite, packHeader, unpackHeader, type HeaderPayload } from './container.js';
+import { assembleLite, decodeLite, encodeLite, inspectLite, packHeader, splitLite, unpackHeader, type HeaderPayload } from './container.js';
 import { crc32 } from './crc32.js';
 import { LiteFormatError } from './errors.js';
 import { fixChecksums } from './fuzz.js';
-import { FILE_HEADER_DEFLATED, FORMAT_VERSION, MAGIC, PRE, PREAMBLE_BYTES, SEC, SECTION_ENTRY_BYTES, SECTION_HUFFMAN, readU32, readU64, writeU32, writeU64 } from './layout.js';
+import { FILE_HEADER_DEFLATED, FILE_HEADER_DICTIONARY, FILE_SECTIONS_ALIGNED, FORMAT_VERSION, MAGIC, PRE, PREAMBLE_BYTES, SECTION_HUFFMAN, readU32, writeU32 } from './layout.js';
+import { decodeSectionTable, encodeSectionTable, type TableEntry } from './section_table.js';
 import { encodeTensor, getEncoding } from './registry.js';
 import { everyOp, huffmanFriendly, noWeights, sampleGraphs, tinyCnn, weightsOnly } from './samples.js';
 
@@ -41,7 +42,8 @@ function rejects(bytes: Uint8Array, message: RegExp, offset?: number): LiteForma
   return e;
 }
 
-const entry = (i: number) => PREAMBLE_BYTES + i * SECTION_ENTRY_BYTES;
+/** The parsed section table of a valid file (entries with their field offsets). */
+const tableOf = (bytes: Uint8Array) => decodeSectionTable(bytes, PREAMBLE_BYTES, inspectLite(bytes).headerOffset, readU32(bytes, PRE.sectionCount));
 
 describe('.lite round trips', () => {
   it('every sample graph, with and without Huffman coding, decodes to the same graph', () => {
@@ -57,11 +59,24 @@ describe('.lite round trips', () => {
     }
   });
 
-  it('sections are 64-byte aligned and Huffman-coded only where smaller', () => {
+  it('sections follow each other, start at multiples of 64 when aligned, and are Huffman-coded only where smaller', () => {
     const g = huffmanFriendly();
     const on = inspectLite(encodeLite(g));
     const off = inspectLite(encodeLite(g, { huffman: 'off' }));
-    expect(on.sections.every((s) => s.offset % 64 === 0)).toBe(true);
+    let end = on.headerOffset + on.headerBytes;
+    for (const s of on.sections) {
+      expect(s.offset).toBe(end);
+      end = s.offset + s.storedLength;
+    }
+    expect(on.sectionsAligned).toBe(false);
+    const alignedBytes = encodeLite(g, { alignSections: true });
+    const aligned = inspectLite(alignedBytes);
+    expect(aligned.sectionsAligned).toBe(true);
+    expect(readU32(alignedBytes, PRE.flags) & FILE_SECTIONS_ALIGNED).toBe(FILE_SECTIONS_ALIGNED);
+    expect(aligned.sections.every((s) => s.offset % 64 === 0)).toBe(true);
+    expectSameGraph(g, decodeLite(alignedBytes));
+    expect(aligned.fileBytes).toBeGreaterThan(on.fileBytes);
+    expect(() => encodeLite(g, { alignSections: 'yes' as never })).toThrow(/alignSections must be 'auto', true or false/);
     const coded = on.sections.filter((s) => s.flags & SECTION_HUFFMAN);
     expect(coded.length).toBeGreaterThan(0);
     for (const s of coded) expect(s.storedLength).toBeLessThan(s.rawLength);
@@ -105,8 +120,8 @@ describe('.lite reader: preamble and section table', () => {
   const good = encodeLite(huffmanFriendly());
 
   it('rejects short files and bad magic', () => {
-    rejects(new Uint8Array(0), /shorter than the 36-byte \.lite preamble/, 0);
-    rejects(good.subarray(0, 35), /shorter than the 36-byte/, 35);
+    rejects(new Uint8Array(0), /shorter than the 40-byte \.lite preamble/, 0);
+    rejects(good.subarray(0, 39), /shorter than the 40-byte/, 39);
     for (let i = 0; i < 8; i++) {
       const b = good.slice();
       b[i] ^= 0x20;
@@ -116,19 +131,23 @@ describe('.lite reader: preamble and section table', () => {
   });
 
   it('rejects unknown versions and flags', () => {
-    for (const v of [0, 1, 3, 0xffffffff]) {
+    for (const v of [0, 1, 2, 4, 0xffffffff]) {
       const b = good.slice();
       writeU32(b, PRE.version, v);
       fixChecksums(b);
-      const e = rejects(b, new RegExp(`unsupported \\.lite format version ${v} \\(this reader reads version 2`), PRE.version);
-      if (v > 2) expect(e.message).toMatch(/upgrade @lite\/core/);
+      const e = rejects(b, new RegExp(`unsupported \\.lite format version ${v} \\(this reader reads version 3`), PRE.version);
+      if (v > 3) expect(e.message).toMatch(/upgrade @lite\/core/);
     }
-    for (const f of [2, 4, 0x80000001]) {
+    for (const f of [8, 0x80000001]) {
       const b = good.slice();
       writeU32(b, PRE.flags, f);
       fixChecksums(b);
       rejects(b, new RegExp(`unknown file flags 0x${f.toString(16)}`), PRE.flags);
     }
+    const b = good.slice();
+    writeU32(b, PRE.flags, FILE_HEADER_DICTIONARY);
+    fixChecksums(b);
+    rejects(b, /uses the DEFLATE dictionary but is not deflated/, PRE.flags);
   });
 
   it('rejects bad header length and section count fields', () => {
@@ -141,65 +160,77 @@ describe('.lite reader: preamble and section table', () => {
     rejects(set(PRE.headerLength, 0xffffffff), /header length 4294967295 is over the limit/, PRE.headerLength);
     rejects(set(PRE.headerLength, good.length), /header length \d+ runs past the end of the file/, PRE.headerLength);
     const headerLength = readU32(good, PRE.headerLength);
-    rejects(set(PRE.headerLength, headerLength + 1), /section 0 starts at \d+, expected|unexpected bytes after the end of the deflated header/);
-    rejects(set(PRE.headerLength, headerLength - 1), /deflated header is not a valid DEFLATE stream|starts at/);
+    rejects(set(PRE.headerLength, headerLength + 1), /runs past the end of the file|unexpected bytes after the end of the deflated header/);
+    rejects(set(PRE.headerLength, headerLength - 1), /deflated header is not a valid DEFLATE stream|unexpected bytes after the end of the last section/);
     const count = readU32(good, PRE.sectionCount);
+    const tableLength = readU32(good, PRE.tableLength);
     rejects(set(PRE.sectionCount, 2_000_000), /section count 2000000 is over the limit/, PRE.sectionCount);
-    rejects(set(PRE.sectionCount, 100_000), /needs a 3200000-byte section table, the file has only/, PRE.sectionCount);
-    rejects(set(PRE.sectionCount, count + 1), /starts at|checksum|deflated header/);
-    rejects(set(PRE.sectionCount, count - 1), /starts at|belongs to no tensor|sections|deflated header|unexpected bytes after the end of the last section/);
-    rejects(set(PRE.sectionCount, 0), /unexpected bytes|header/);
+    rejects(set(PRE.sectionCount, 100_000), /section table length \d+ is too short for 100000 sections/, PRE.tableLength);
+    rejects(set(PRE.sectionCount, count + 1), /section table ends inside entry/);
+    rejects(set(PRE.sectionCount, count - 1), /unexpected bytes after the last section table entry/);
+    rejects(set(PRE.sectionCount, 0), /unexpected bytes after the last section table entry/, PREAMBLE_BYTES);
+    rejects(set(PRE.tableLength, good.length), /section table length \d+ runs past the end of the file/, PRE.tableLength);
+    rejects(set(PRE.tableLength, tableLength + 1), /unexpected bytes after the last section table entry|deflated header/);
+    rejects(set(PRE.tableLength, tableLength - 1), /section table ends inside entry/);
   });
 
   it('rejects checksum mismatches: table, header, each section', () => {
     const b = good.slice();
     writeU32(b, PRE.tableCrc, readU32(b, PRE.tableCrc) ^ 1);
     rejects(b, /checksum mismatch in the preamble or section table/, PRE.tableCrc);
+    const { sections, headerOffset } = inspectLite(good);
     const h = good.slice();
-    h[entry(readU32(good, PRE.sectionCount)) + 3] ^= 1; // inside the header JSON
-    writeU32(h, PRE.tableCrc, crc32(h, PREAMBLE_BYTES, entry(readU32(h, PRE.sectionCount)), crc32(h, 0, PRE.tableCrc)));
+    h[headerOffset + 3] ^= 1; // inside the header JSON
     rejects(h, /header checksum mismatch/, PRE.headerCrc);
-    const { sections } = inspectLite(good);
+    const table = tableOf(good);
     sections.forEach((s, i) => {
       if (s.storedLength === 0) return;
       const c = good.slice();
       c[s.offset + s.storedLength - 1] ^= 0x10;
-      rejects(c, new RegExp(`section ${i} \\(bytes ${s.offset}\\.\\.${s.offset + s.storedLength}\\) checksum mismatch`), entry(i) + SEC.crc);
+      rejects(c, new RegExp(`section ${i} \\(bytes ${s.offset}\\.\\.${s.offset + s.storedLength}\\) checksum mismatch`), table[i].at.crc);
     });
   });
 
-  it('rejects every section-table field set wrong (checksums repaired)', () => {
+  it('rejects every section-table field set wrong (table length and checksums repaired)', () => {
     const { sections } = inspectLite(good);
+    const table = tableOf(good);
     const huff = sections.findIndex((s) => s.flags & SECTION_HUFFMAN);
     const plain = sections.findIndex((s) => s.flags === 0 && s.storedLength > 0);
-    const field = (i: number, f: keyof typeof SEC, v: number, wide = true) => {
-      const b = good.slice();
-      if (wide) writeU64(b, entry(i) + SEC[f], v);
-      else writeU32(b, entry(i) + SEC[f], v);
+    /** `good` with entry i changed (the table re-encoded) or, with `raw`, with the table bytes replaced. */
+    const withTable = (bytes: Uint8Array) => {
+      const end = inspectLite(good).headerOffset;
+      const b = Uint8Array.from([...good.subarray(0, PREAMBLE_BYTES), ...bytes, ...good.subarray(end)]);
+      writeU32(b, PRE.tableLength, bytes.length);
       fixChecksums(b);
       return b;
     };
-    rejects(field(plain, 'offset', sections[plain].offset + 64), /section \d+ starts at \d+, expected \d+/, entry(plain) + SEC.offset);
-    rejects(field(plain, 'offset', sections[plain].offset + 1), /expected/, entry(plain) + SEC.offset);
-    rejects(field(plain, 'offset', 2 ** 52), /expected/, entry(plain) + SEC.offset);
-    rejects(field(plain, 'storedLength', good.length), /runs past the end of the file/, entry(plain) + SEC.storedLength);
-    rejects(field(plain, 'storedLength', 2 ** 40), /runs past the end/, entry(plain) + SEC.storedLength);
-    rejects(field(plain, 'storedLength', sections[plain].storedLength - 1), /decoded length \d+ differs from its stored length|starts at/);
-    rejects(field(plain, 'rawLength', sections[plain].rawLength + 1), /not Huffman-coded but its decoded length/, entry(plain) + SEC.rawLength);
-    rejects(field(huff, 'rawLength', 2 ** 31), /decodes to 2147483648 bytes, over the limit/, entry(huff) + SEC.rawLength);
-    rejects(field(huff, 'rawLength', sections[huff].storedLength * 8 + 1), /more than its \d+ stored bytes can hold/, entry(huff) + SEC.rawLength);
-    rejects(field(huff, 'rawLength', sections[huff].rawLength + 1), /needs \d+ bytes in section \d, the file has/);
-    rejects(field(plain, 'flags', 2, false), /has unknown flags 0x2/, entry(plain) + SEC.flags);
-    rejects(field(plain, 'flags', SECTION_HUFFMAN, false), /Huffman stream/);
-    rejects(field(huff, 'flags', 0, false), /not Huffman-coded but its decoded length/);
+    const field = (i: number, patch: Partial<TableEntry>) => withTable(encodeSectionTable(table.map((e, k) => (k === i ? { ...e, ...patch } : e))));
+    const storedAt = table[plain].at.storedLength;
+    rejects(field(plain, { storedLength: good.length }), /runs past the end of the file/, storedAt);
+    rejects(field(plain, { storedLength: 2 ** 34 }), /runs past the end/, storedAt);
+    rejects(field(plain, { storedLength: 2 ** 35 }), /varint longer than 5 bytes/, storedAt);
+    rejects(field(plain, { storedLength: sections[plain].storedLength - 1 }), /checksum mismatch|needs \d+ bytes|unexpected bytes/);
+    rejects(field(huff, { rawLength: 2 ** 31 }), /decodes to 2147483648 bytes, over the limit/, table[huff].at.rawLength);
+    rejects(field(huff, { rawLength: sections[huff].storedLength * 8 + 1 }), /more than its \d+ stored bytes can hold/, table[huff].at.rawLength);
+    rejects(field(huff, { rawLength: sections[huff].rawLength + 1 }), /needs \d+ bytes in section \d, the file has/);
+    rejects(field(plain, { flags: 2 }), /has unknown flags 0x2/, table[plain].at.flags);
+    rejects(field(plain, { flags: SECTION_HUFFMAN }), /Huffman stream/);
+    rejects(field(huff, { flags: 0 }), /needs \d+ bytes in section|Huffman|checksum/);
+    // Raw varints: redundant zero group, truncated.
+    const raw = encodeSectionTable(table);
+    const nonCanonical = Uint8Array.from([raw[0] | 0x80, 0x00, ...raw.subarray(1)]);
+    rejects(withTable(nonCanonical), /section 0's stored length is a non-canonical varint/, PREAMBLE_BYTES);
+    rejects(withTable(raw.subarray(0, raw.length - 1)), new RegExp(`section table ends inside entry ${table.length - 1} \\(its checksum\\)`));
   });
 
   it('rejects trailing bytes, non-zero padding, and truncation at every length', () => {
     rejects(Uint8Array.from([...good, 0]), /1 unexpected bytes after the end of the last section/, good.length);
-    const { sections } = inspectLite(good);
-    const p = good.slice();
-    p[sections[0].offset - 1] = 7; // padding between the header and section 0
-    rejects(p, /padding before section 0 is not zero/, sections[0].offset - 1);
+    const aligned = encodeLite(huffmanFriendly(), { alignSections: true });
+    const { sections, headerOffset, headerBytes } = inspectLite(aligned);
+    const padded = sections.findIndex((s, i) => s.offset > (i === 0 ? headerOffset + headerBytes : sections[i - 1].offset + sections[i - 1].storedLength));
+    const p = aligned.slice();
+    p[sections[padded].offset - 1] = 7; // padding before that section
+    rejects(p, new RegExp(`padding before section ${padded} is not zero`), sections[padded].offset - 1);
     for (let n = 0; n < good.length; n++) expect(() => decodeLite(good.subarray(0, n))).toThrow(LiteFormatError);
   });
 
@@ -213,14 +244,13 @@ describe('.lite reader: preamble and section table', () => {
   });
 
   it('rejects a header that is not UTF-8 or not JSON, and corrupt Huffman data behind a good checksum', () => {
-    const parts = inspectLite(good);
-    const sections = parts.sections.map((s) => ({ stored: good.slice(s.offset, s.offset + s.storedLength), rawLength: s.rawLength, flags: s.flags }));
-    const headerStart = entry(sections.length);
+    const { layout: parts, header, sections } = splitLite(good);
+    const headerStart = parts.headerOffset;
     rejects(assembleLite(Uint8Array.of(0x7b, 0xff, 0x7d), sections), /header is not valid UTF-8/, headerStart);
     rejects(assembleLite(new TextEncoder().encode('{"nodes": ['), sections), /header is not valid JSON/, headerStart);
     rejects(assembleLite(new TextEncoder().encode('[]'), sections), /expected an object, found an array \(at byte|at header\)/);
     const huff = sections.findIndex((s) => s.flags & SECTION_HUFFMAN);
-    const text = new TextDecoder().decode(unpackHeader({ stored: good.subarray(headerStart, headerStart + parts.headerBytes), jsonLength: parts.headerJsonBytes, deflated: true }));
+    const text = new TextDecoder().decode(unpackHeader(header));
     const broken = sections.slice();
     const stored = broken[huff].stored.slice();
     stored[0] = 0xff; // first symbol > last symbol
@@ -238,7 +268,7 @@ describe('.lite reader: preamble and section table', () => {
     writeU32(b, PRE.headerLength, 8);
     writeU32(b, PRE.headerJsonLength, 64 * 1024 * 1024 + 1);
     rejects(b, /header JSON length 67108865 is over the limit/, PRE.headerJsonLength);
-    expect(readU64(b, 0)).toBeGreaterThan(0);
+    expect(readU32(b, 0)).toBeGreaterThan(0);
   });
 
   it('keeps tensor payloads out of the caller\'s buffer', () => {
@@ -256,19 +286,18 @@ describe('.lite reader: preamble and section table', () => {
 describe('.lite header: deflated when smaller', () => {
   const graph = huffmanFriendly();
   const good = encodeLite(graph);
-  const layout = inspectLite(good);
-  const sections = layout.sections.map((s) => ({ stored: good.slice(s.offset, s.offset + s.storedLength), rawLength: s.rawLength, flags: s.flags }));
-  const headerStart = entry(sections.length);
-  const json = unpackHeader({ stored: good.subarray(headerStart, headerStart + layout.headerBytes), jsonLength: layout.headerJsonBytes, deflated: true });
-  const deflated = packHeader(json);
+  const { layout, header, sections } = splitLite(good);
+  const headerStart = layout.headerOffset;
+  const json = unpackHeader(header);
+  const deflated = packHeader(json, true, false);
   const withHeader = (h: HeaderPayload) => assembleLite(h, sections);
 
   it('encodeLite deflates a header that shrinks, records the JSON length, and round-trips', () => {
-    expect(readU32(good, PRE.flags)).toBe(FILE_HEADER_DEFLATED);
+    expect(readU32(good, PRE.flags) & FILE_HEADER_DEFLATED).toBe(FILE_HEADER_DEFLATED);
     expect(layout.headerDeflated).toBe(true);
     expect(layout.headerJsonBytes).toBe(json.length);
     expect(readU32(good, PRE.headerJsonLength)).toBe(json.length);
-    expect(layout.headerBytes).toBe(deflateRawSync(json, { level: 9 }).length);
+    expect(layout.headerBytes).toBe(Math.min(deflateRawSync(json, { level: 9 }).length, packHeader(json, true, true).stored.length));
     expect(layout.headerBytes).toBeLessThan(json.length / 2);
     expectSameGraph(graph, decodeLite(good));
     // The same choice every time.
@@ -285,6 +314,21 @@ describe('.lite header: deflated when smaller', () => {
     const back = decodeLite(raw);
     expectSameGraph(graph, back);
     expect(Buffer.from(encodeLite(back)).equals(Buffer.from(good))).toBe(true);
+  });
+
+  it('deflates with the preset dictionary when that is smaller, and reads both forms', () => {
+    const cnn = tinyCnn();
+    const { layout: l, header: h, sections: ss } = splitLite(encodeLite(cnn));
+    expect(l.headerDictionary).toBe(true);
+    const text = unpackHeader(h);
+    expect(h.stored.length).toBeLessThan(deflateRawSync(text, { level: 9 }).length * 0.7);
+    const plain = assembleLite(packHeader(text, true, false), ss);
+    expect(inspectLite(plain).headerDictionary).toBe(false);
+    expectSameGraph(cnn, decodeLite(plain));
+    // A dictionary stream read without the dictionary refers to bytes before its start.
+    rejects(assembleLite({ ...h, dictionary: false }, ss), /deflated header is not a valid DEFLATE stream/, l.headerOffset);
+    // A plain stream read with the dictionary never refers to it: the same header.
+    expectSameGraph(cnn, decodeLite(assembleLite({ ...packHeader(text, true, false), dictionary: true }, ss)));
   });
 
   it('rejects a corrupt or truncated DEFLATE stream', () => {

@@ -11,30 +11,34 @@ import type { CompressedTensor, GraphNode, LiteGraph } from '../graph/types.js';
 import { crc32 } from './crc32.js';
 import { LiteFormatError, failAtByte } from './errors.js';
 import { validateHeader, type LiteHeader, type TensorEntry } from './header.js';
+import { HEADER_DICTIONARY } from './header_dictionary.js';
 import { huffmanDecode, huffmanEncode } from './huffman.js';
 import {
+  ALIGN_SECTIONS_FROM_BYTES,
+  FILE_FLAGS,
   FILE_HEADER_DEFLATED,
+  FILE_HEADER_DICTIONARY,
+  FILE_SECTIONS_ALIGNED,
   FORMAT_VERSION,
   MAGIC,
   PRE,
   PREAMBLE_BYTES,
-  SEC,
-  SECTION_ENTRY_BYTES,
   SECTION_HUFFMAN,
-  align,
   readU32,
-  readU64,
+  sectionStart,
   writeU32,
-  writeU64,
   type SectionEntry,
 } from './layout.js';
 import { MAX_HEADER_BYTES, MAX_SECTIONS, MAX_SECTION_BYTES } from './limits.js';
 import { findEncoding, getEncoding } from './registry.js';
+import { decodeSectionTable, encodeSectionTable } from './section_table.js';
 
 /** Options of {@link encodeLite}. */
 export interface EncodeLiteOptions {
   /** `'auto'` (default): Huffman-code each section whose coded form is smaller; `'off'`: store all sections as is. */
   huffman?: 'auto' | 'off';
+  /** `'auto'` (default): sections start at multiples of 64 when they hold at least 1 MiB in all; `true`/`false`: always/never. */
+  alignSections?: 'auto' | boolean;
 }
 
 /** A section to place in a file: its stored bytes, decoded length and flags. */
@@ -44,26 +48,34 @@ export interface SectionPayload {
   flags: number;
 }
 
-/** The header as stored: its bytes, the length of its JSON, and whether the bytes are a raw DEFLATE stream. */
+/** The header as stored: its bytes, the length of its JSON, whether the bytes are a raw DEFLATE stream, and whether that stream uses the preset dictionary. */
 export interface HeaderPayload {
   stored: Uint8Array;
   jsonLength: number;
   deflated: boolean;
+  dictionary?: boolean;
 }
 
 /** DEFLATE expands by at most 1032:1 (258-byte matches in 2 bits); a larger declared JSON length is a lie. */
 const MAX_INFLATE_RATIO = 1032;
 
+const deflateHeader = (json: Uint8Array, dictionary: boolean): HeaderPayload => {
+  const d = deflateRawSync(json, dictionary ? { level: 9, dictionary: HEADER_DICTIONARY } : { level: 9 });
+  return { stored: new Uint8Array(d.buffer, d.byteOffset, d.length), jsonLength: json.length, deflated: true, dictionary };
+};
+
 /**
- * The stored form of header JSON bytes: raw-deflated (level 9) when `deflate` is true,
- * raw when false, and by default (as {@link encodeLite} writes) whichever is smaller, raw on a tie.
+ * The stored form of header JSON bytes: raw when `deflate` is false; raw-deflated
+ * (level 9) when true, with the preset dictionary when `dictionary` says so or (left
+ * out) when that is smaller; and by default (as {@link encodeLite} writes) whichever
+ * form is smallest, raw on a tie, then without the dictionary.
  */
-export function packHeader(json: Uint8Array, deflate?: boolean): HeaderPayload {
-  if (deflate === false) return { stored: json, jsonLength: json.length, deflated: false };
-  const d = deflateRawSync(json, { level: 9 });
-  const stored = new Uint8Array(d.buffer, d.byteOffset, d.length);
-  if (deflate === undefined && stored.length >= json.length) return { stored: json, jsonLength: json.length, deflated: false };
-  return { stored, jsonLength: json.length, deflated: true };
+export function packHeader(json: Uint8Array, deflate?: boolean, dictionary?: boolean): HeaderPayload {
+  const raw: HeaderPayload = { stored: json, jsonLength: json.length, deflated: false };
+  if (deflate === false) return raw;
+  const candidates = dictionary === undefined ? [deflateHeader(json, false), deflateHeader(json, true)] : [deflateHeader(json, dictionary)];
+  if (deflate === undefined) candidates.unshift(raw);
+  return candidates.reduce((best, c) => (c.stored.length < best.stored.length ? c : best));
 }
 
 /**
@@ -78,7 +90,8 @@ export function unpackHeader(header: HeaderPayload, at = 0): Uint8Array {
   let used: number;
   try {
     // `info` gives the engine, whose bytesWritten is the input consumed (zlib ignores what follows the final block).
-    const r = inflateRawSync(stored, { maxOutputLength: Math.max(1, jsonLength), info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    const options = { maxOutputLength: Math.max(1, jsonLength), info: true, ...(header.dictionary ? { dictionary: HEADER_DICTIONARY } : {}) };
+    const r = inflateRawSync(stored, options) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
     out = r.buffer;
     used = r.engine.bytesWritten;
   } catch (err) {
@@ -91,40 +104,43 @@ export function unpackHeader(header: HeaderPayload, at = 0): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
+/** Options of {@link assembleLite}. */
+export interface AssembleOptions {
+  /** Version number to write (default {@link FORMAT_VERSION}; tests write others). */
+  version?: number;
+  /** Start sections at multiples of 64 (default false). */
+  alignSections?: boolean;
+}
+
 /**
  * Lays out a file from a header (JSON bytes, stored raw, or a {@link HeaderPayload}) and sections (computing offsets, padding and
  * every checksum). No validation: {@link encodeLite} validates first; the fuzzer uses
  * this to build files with deliberately bad contents.
  */
-export function assembleLite(headerPayload: Uint8Array | HeaderPayload, sections: readonly SectionPayload[], version = FORMAT_VERSION): Uint8Array {
+export function assembleLite(headerPayload: Uint8Array | HeaderPayload, sections: readonly SectionPayload[], options: AssembleOptions = {}): Uint8Array {
   const h = headerPayload instanceof Uint8Array ? packHeader(headerPayload, false) : headerPayload;
+  const aligned = options.alignSections ?? false;
   const header = h.stored;
-  const tableEnd = PREAMBLE_BYTES + sections.length * SECTION_ENTRY_BYTES;
-  const headerEnd = tableEnd + header.length;
-  let end = headerEnd;
+  const table = encodeSectionTable(sections.map((s) => ({ storedLength: s.stored.length, rawLength: s.rawLength, flags: s.flags, crc: crc32(s.stored) })));
+  const tableEnd = PREAMBLE_BYTES + table.length;
+  let end = tableEnd + header.length;
   const offsets = sections.map((s) => {
-    const at = align(end);
+    const at = sectionStart(end, aligned);
     end = at + s.stored.length;
     return at;
   });
   const out = new Uint8Array(end);
   out.set(MAGIC, 0);
-  writeU32(out, PRE.version, version);
-  writeU32(out, PRE.flags, h.deflated ? FILE_HEADER_DEFLATED : 0);
+  writeU32(out, PRE.version, options.version ?? FORMAT_VERSION);
+  writeU32(out, PRE.flags, (h.deflated ? FILE_HEADER_DEFLATED : 0) | (h.deflated && h.dictionary ? FILE_HEADER_DICTIONARY : 0) | (aligned ? FILE_SECTIONS_ALIGNED : 0));
   writeU32(out, PRE.headerLength, header.length);
   writeU32(out, PRE.headerJsonLength, h.jsonLength);
   writeU32(out, PRE.headerCrc, crc32(header));
   writeU32(out, PRE.sectionCount, sections.length);
-  sections.forEach((s, i) => {
-    const e = PREAMBLE_BYTES + i * SECTION_ENTRY_BYTES;
-    writeU64(out, e + SEC.offset, offsets[i]);
-    writeU64(out, e + SEC.storedLength, s.stored.length);
-    writeU64(out, e + SEC.rawLength, s.rawLength);
-    writeU32(out, e + SEC.flags, s.flags);
-    writeU32(out, e + SEC.crc, crc32(s.stored));
-    out.set(s.stored, offsets[i]);
-  });
+  writeU32(out, PRE.tableLength, table.length);
+  out.set(table, PREAMBLE_BYTES);
   out.set(header, tableEnd);
+  sections.forEach((s, i) => out.set(s.stored, offsets[i]));
   writeU32(out, PRE.tableCrc, crc32(out, PREAMBLE_BYTES, tableEnd, crc32(out, 0, PRE.tableCrc)));
   return out;
 }
@@ -172,7 +188,10 @@ export function encodeLite(graph: LiteGraph, options: EncodeLiteOptions = {}): U
     const coded = huffman === 'auto' ? huffmanEncode(raw, { onlyIfSmaller: true }) : undefined;
     return coded ? { stored: coded, rawLength: raw.length, flags: SECTION_HUFFMAN } : { stored: raw, rawLength: raw.length, flags: 0 };
   });
-  return assembleLite(packHeader(headerBytes), sections);
+  const alignSections = options.alignSections ?? 'auto';
+  if (alignSections !== 'auto' && typeof alignSections !== 'boolean') throw new RangeError(`alignSections must be 'auto', true or false, not ${JSON.stringify(alignSections)}`);
+  const aligned = alignSections === 'auto' ? sections.reduce((n, s) => n + s.stored.length, 0) >= ALIGN_SECTIONS_FROM_BYTES : alignSections;
+  return assembleLite(packHeader(headerBytes), sections, { alignSections: aligned });
 }
 
 /** What {@link inspectLite} returns: the validated header and section table, with nothing decoded. */
@@ -186,6 +205,12 @@ export interface LiteLayout {
   headerJsonBytes: number;
   /** Whether the header is stored raw-deflated. */
   headerDeflated: boolean;
+  /** Whether the deflated header uses the preset dictionary. */
+  headerDictionary: boolean;
+  /** Byte offset of the header (the end of the section table). */
+  headerOffset: number;
+  /** Whether sections start at multiples of 64. */
+  sectionsAligned: boolean;
   /** Total file size. */
   fileBytes: number;
 }
@@ -205,14 +230,20 @@ export function inspectLite(input: Uint8Array | ArrayBuffer): LiteLayout {
     failAtByte(PRE.version, `unsupported .lite format version ${version} (this reader reads version ${FORMAT_VERSION}${version > FORMAT_VERSION ? '; upgrade @lite/core' : ''})`);
   }
   const flags = readU32(bytes, PRE.flags);
-  if ((flags & ~FILE_HEADER_DEFLATED) !== 0) failAtByte(PRE.flags, `unknown file flags 0x${flags.toString(16)} (only bit 0, header deflated, is defined in version ${FORMAT_VERSION})`);
+  if ((flags & ~FILE_FLAGS) !== 0) failAtByte(PRE.flags, `unknown file flags 0x${flags.toString(16)} (version ${FORMAT_VERSION} defines bits 0 to 2)`);
   const deflated = (flags & FILE_HEADER_DEFLATED) !== 0;
+  const dictionary = (flags & FILE_HEADER_DICTIONARY) !== 0;
+  const aligned = (flags & FILE_SECTIONS_ALIGNED) !== 0;
+  if (dictionary && !deflated) failAtByte(PRE.flags, 'file flags say the header uses the DEFLATE dictionary but is not deflated');
   const headerLength = readU32(bytes, PRE.headerLength);
   const jsonLength = readU32(bytes, PRE.headerJsonLength);
   const sectionCount = readU32(bytes, PRE.sectionCount);
+  const tableLength = readU32(bytes, PRE.tableLength);
   if (sectionCount > MAX_SECTIONS) failAtByte(PRE.sectionCount, `section count ${sectionCount} is over the limit of ${MAX_SECTIONS}`);
-  const tableEnd = PREAMBLE_BYTES + sectionCount * SECTION_ENTRY_BYTES;
-  if (tableEnd > size) failAtByte(PRE.sectionCount, `section count ${sectionCount} needs a ${tableEnd - PREAMBLE_BYTES}-byte section table, the file has only ${size - PREAMBLE_BYTES} bytes after the preamble (truncated?)`);
+  // Every entry takes at least 6 bytes (a 1-byte length, flags, checksum).
+  if (tableLength < sectionCount * 6) failAtByte(PRE.tableLength, `section table length ${tableLength} is too short for ${sectionCount} sections (at least 6 bytes each)`);
+  const tableEnd = PREAMBLE_BYTES + tableLength;
+  if (tableEnd > size) failAtByte(PRE.tableLength, `section table length ${tableLength} runs past the end of the file (${size} bytes; truncated?)`);
   if (headerLength > MAX_HEADER_BYTES) failAtByte(PRE.headerLength, `header length ${headerLength} is over the limit of ${MAX_HEADER_BYTES}`);
   if (jsonLength > MAX_HEADER_BYTES) failAtByte(PRE.headerJsonLength, `header JSON length ${jsonLength} is over the limit of ${MAX_HEADER_BYTES}`);
   if (!deflated && jsonLength !== headerLength) failAtByte(PRE.headerJsonLength, `header is not deflated but its JSON length ${jsonLength} differs from its stored length ${headerLength}`);
@@ -222,37 +253,25 @@ export function inspectLite(input: Uint8Array | ArrayBuffer): LiteLayout {
   const tableCrc = crc32(bytes, PREAMBLE_BYTES, tableEnd, crc32(bytes, 0, PRE.tableCrc));
   if (tableCrc !== readU32(bytes, PRE.tableCrc)) failAtByte(PRE.tableCrc, 'checksum mismatch in the preamble or section table (corrupt file)');
 
-  // Section table: canonical layout, every length bounded by the file.
+  // Section table: every length bounded, sections laid out in order up to the end of the file.
   const sections: SectionEntry[] = [];
   let end = headerEnd;
-  for (let i = 0; i < sectionCount; i++) {
-    const e = PREAMBLE_BYTES + i * SECTION_ENTRY_BYTES;
-    const s: SectionEntry = {
-      offset: readU64(bytes, e + SEC.offset),
-      storedLength: readU64(bytes, e + SEC.storedLength),
-      rawLength: readU64(bytes, e + SEC.rawLength),
-      flags: readU32(bytes, e + SEC.flags),
-      crc: readU32(bytes, e + SEC.crc),
-    };
-    const expected = align(end);
-    if (s.offset !== expected) failAtByte(e + SEC.offset, `section ${i} starts at ${s.offset}, expected ${expected} (sections follow the header in order, each at the next multiple of 64)`);
-    if (s.storedLength > size - s.offset) failAtByte(e + SEC.storedLength, `section ${i} (${s.storedLength} bytes at ${s.offset}) runs past the end of the file (${size} bytes; truncated?)`);
-    if ((s.flags & ~SECTION_HUFFMAN) !== 0) failAtByte(e + SEC.flags, `section ${i} has unknown flags 0x${s.flags.toString(16)}`);
-    if (s.rawLength > MAX_SECTION_BYTES) failAtByte(e + SEC.rawLength, `section ${i} decodes to ${s.rawLength} bytes, over the limit of ${MAX_SECTION_BYTES}`);
-    if (s.flags & SECTION_HUFFMAN) {
-      // Every symbol takes at least one bit: bounds the allocation by 8× the stored bytes.
-      if (s.rawLength > s.storedLength * 8) failAtByte(e + SEC.rawLength, `Huffman section ${i} declares ${s.rawLength} decoded bytes, more than its ${s.storedLength} stored bytes can hold`);
-    } else if (s.rawLength !== s.storedLength) {
-      failAtByte(e + SEC.rawLength, `section ${i} is not Huffman-coded but its decoded length ${s.rawLength} differs from its stored length ${s.storedLength}`);
-    }
-    end = s.offset + s.storedLength;
-    sections.push(s);
-  }
+  const table = decodeSectionTable(bytes, PREAMBLE_BYTES, tableEnd, sectionCount);
+  table.forEach((e, i) => {
+    const offset = sectionStart(end, aligned);
+    if (e.storedLength > size - offset) failAtByte(e.at.storedLength, `section ${i} (${e.storedLength} bytes at ${offset}) runs past the end of the file (${size} bytes; truncated?)`);
+    if ((e.flags & ~SECTION_HUFFMAN) !== 0) failAtByte(e.at.flags, `section ${i} has unknown flags 0x${e.flags.toString(16)}`);
+    if (e.rawLength > MAX_SECTION_BYTES) failAtByte(e.at.rawLength, `section ${i} decodes to ${e.rawLength} bytes, over the limit of ${MAX_SECTION_BYTES}`);
+    // Every symbol takes at least one bit: bounds the allocation by 8× the stored bytes.
+    if (e.flags & SECTION_HUFFMAN && e.rawLength > e.storedLength * 8) failAtByte(e.at.rawLength, `Huffman section ${i} declares ${e.rawLength} decoded bytes, more than its ${e.storedLength} stored bytes can hold`);
+    end = offset + e.storedLength;
+    sections.push({ offset, storedLength: e.storedLength, rawLength: e.rawLength, flags: e.flags, crc: e.crc });
+  });
   if (end !== size) failAtByte(end, `${size - end} unexpected bytes after the end of the ${sectionCount > 0 ? 'last section' : 'header'} (file should be ${end} bytes)`);
 
   // Header: checksum, UTF-8, JSON, structure.
   if (crc32(bytes, tableEnd, headerEnd) !== readU32(bytes, PRE.headerCrc)) failAtByte(PRE.headerCrc, 'header checksum mismatch (corrupt file)');
-  const json8 = unpackHeader({ stored: bytes.subarray(tableEnd, headerEnd), jsonLength, deflated }, tableEnd);
+  const json8 = unpackHeader({ stored: bytes.subarray(tableEnd, headerEnd), jsonLength, deflated, dictionary }, tableEnd);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(json8);
@@ -277,11 +296,20 @@ export function inspectLite(input: Uint8Array | ArrayBuffer): LiteLayout {
     const s = sections[i];
     for (; pos < s.offset; pos++) if (bytes[pos] !== 0) failAtByte(pos, `padding before section ${i} is not zero`);
     if (crc32(bytes, s.offset, s.offset + s.storedLength) !== s.crc) {
-      failAtByte(PREAMBLE_BYTES + i * SECTION_ENTRY_BYTES + SEC.crc, `section ${i} (bytes ${s.offset}..${s.offset + s.storedLength}) checksum mismatch (corrupt file)`);
+      failAtByte(table[i].at.crc, `section ${i} (bytes ${s.offset}..${s.offset + s.storedLength}) checksum mismatch (corrupt file)`);
     }
     pos = s.offset + s.storedLength;
   }
-  return { version, header, sections, headerBytes: headerLength, headerJsonBytes: jsonLength, headerDeflated: deflated, fileBytes: size };
+  return { version, header, sections, headerBytes: headerLength, headerJsonBytes: jsonLength, headerDeflated: deflated, headerDictionary: dictionary, headerOffset: tableEnd, sectionsAligned: aligned, fileBytes: size };
+}
+
+/** A valid file taken apart: its layout, its header as stored, and its sections as stored (copies), ready for {@link assembleLite}. */
+export function splitLite(bytes: Uint8Array): { layout: LiteLayout; header: HeaderPayload; sections: SectionPayload[] } {
+  const layout = inspectLite(bytes);
+  const at = layout.headerOffset;
+  const header = { stored: bytes.slice(at, at + layout.headerBytes), jsonLength: layout.headerJsonBytes, deflated: layout.headerDeflated, dictionary: layout.headerDictionary };
+  const sections = layout.sections.map((s) => ({ stored: bytes.slice(s.offset, s.offset + s.storedLength), rawLength: s.rawLength, flags: s.flags }));
+  return { layout, header, sections };
 }
 
 /**

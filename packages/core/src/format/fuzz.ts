@@ -8,10 +8,11 @@
  * `npm run fuzz` (scripts/fuzz-lite.mjs, on the built dist) and by a slice in `npm test`.
  */
 import { createRng, type Rng } from '../data/random.js';
-import { assembleLite, decodeLite, encodeLite, inspectLite, packHeader, unpackHeader, type HeaderPayload, type SectionPayload } from './container.js';
+import { assembleLite, decodeLite, encodeLite, packHeader, splitLite, unpackHeader, type HeaderPayload, type SectionPayload } from './container.js';
 import { crc32 } from './crc32.js';
 import { LiteFormatError } from './errors.js';
-import { FORMAT_VERSION, PRE, PREAMBLE_BYTES, SEC, SECTION_ENTRY_BYTES, SECTION_HUFFMAN, readU32, readU64, writeU32, writeU64 } from './layout.js';
+import { FILE_SECTIONS_ALIGNED, FORMAT_VERSION, PRE, PREAMBLE_BYTES, SECTION_HUFFMAN, readU32, sectionStart, writeU32 } from './layout.js';
+import { decodeSectionTable, encodeSectionTable, type ParsedEntry } from './section_table.js';
 import { sampleGraphs } from './samples.js';
 
 /** A valid file and its parts, the starting point of mutations. */
@@ -21,46 +22,64 @@ export interface FuzzSeed {
   headerText: string;
   header: HeaderPayload;
   sections: SectionPayload[];
+  alignSections: boolean;
 }
 
 /**
  * Encodes the sample graphs (with and without Huffman coding) into seeds. The
- * Huffman-off seeds also store their header raw (still a valid file), so both header
- * forms are mutated.
+ * Huffman-off seeds also store their header raw and their sections aligned (still
+ * valid files), so both header forms and both layouts are mutated.
  */
 export function makeSeeds(): FuzzSeed[] {
   const seeds: FuzzSeed[] = [];
   for (const { name, graph } of sampleGraphs()) {
     for (const huffman of ['auto', 'off'] as const) {
       if (huffman === 'off' && graph.tensors.size === 0) continue;
-      const encoded = encodeLite(graph, { huffman });
-      const layout = inspectLite(encoded);
-      const tableEnd = PREAMBLE_BYTES + layout.sections.length * SECTION_ENTRY_BYTES;
-      const stored = { stored: encoded.slice(tableEnd, tableEnd + layout.headerBytes), jsonLength: layout.headerJsonBytes, deflated: layout.headerDeflated };
+      const { header: stored, sections } = splitLite(encodeLite(graph, { huffman }));
       const json = unpackHeader(stored);
       const header = huffman === 'off' ? packHeader(json, false) : stored;
-      const sections = layout.sections.map((s) => ({ stored: encoded.slice(s.offset, s.offset + s.storedLength), rawLength: s.rawLength, flags: s.flags }));
-      seeds.push({ name: `${name}/${huffman}`, bytes: assembleLite(header, sections), headerText: new TextDecoder().decode(json), header, sections });
+      const alignSections = huffman === 'off';
+      seeds.push({ name: `${name}/${huffman}`, bytes: assembleLite(header, sections, { alignSections }), headerText: new TextDecoder().decode(json), header, sections, alignSections });
     }
   }
   return seeds;
 }
 
+/** The table entries of a (possibly mutated) file and where its header ends, or undefined where they cannot be parsed. */
+function parseTable(b: Uint8Array): { entries: ParsedEntry[]; tableEnd: number; headerEnd: number } | undefined {
+  if (b.length < PREAMBLE_BYTES) return undefined;
+  const count = readU32(b, PRE.sectionCount);
+  const tableEnd = PREAMBLE_BYTES + readU32(b, PRE.tableLength);
+  if (count > 100_000 || tableEnd > b.length) return undefined;
+  const headerEnd = tableEnd + readU32(b, PRE.headerLength);
+  try {
+    return { entries: decodeSectionTable(b, PREAMBLE_BYTES, tableEnd, count), tableEnd, headerEnd };
+  } catch {
+    return { entries: [], tableEnd, headerEnd };
+  }
+}
+
+/** The offset each entry implies, as the reader lays sections out. */
+function sectionOffsets(b: Uint8Array, entries: readonly ParsedEntry[], headerEnd: number): number[] {
+  const aligned = (readU32(b, PRE.flags) & FILE_SECTIONS_ALIGNED) !== 0;
+  let end = headerEnd;
+  return entries.map((e) => {
+    const at = sectionStart(end, aligned);
+    end = at + e.storedLength;
+    return at;
+  });
+}
+
 /** Recomputes every checksum whose covered bytes lie inside the file, so mutations reach the checks behind them. */
 export function fixChecksums(b: Uint8Array): void {
-  if (b.length < PREAMBLE_BYTES) return;
-  const count = readU32(b, PRE.sectionCount);
-  const tableEnd = PREAMBLE_BYTES + count * SECTION_ENTRY_BYTES;
-  if (count > 100_000 || tableEnd > b.length) return;
-  const headerEnd = tableEnd + readU32(b, PRE.headerLength);
-  if (headerEnd <= b.length) writeU32(b, PRE.headerCrc, crc32(b, tableEnd, headerEnd));
-  for (let i = 0; i < count; i++) {
-    const e = PREAMBLE_BYTES + i * SECTION_ENTRY_BYTES;
-    const off = readU64(b, e + SEC.offset);
-    const len = readU64(b, e + SEC.storedLength);
-    if (off <= b.length && len <= b.length - off) writeU32(b, e + SEC.crc, crc32(b, off, off + len));
-  }
-  writeU32(b, PRE.tableCrc, crc32(b, PREAMBLE_BYTES, tableEnd, crc32(b, 0, PRE.tableCrc)));
+  const t = parseTable(b);
+  if (!t) return;
+  if (t.headerEnd <= b.length) writeU32(b, PRE.headerCrc, crc32(b, t.tableEnd, t.headerEnd));
+  const offsets = sectionOffsets(b, t.entries, t.headerEnd);
+  t.entries.forEach((e, i) => {
+    if (offsets[i] <= b.length && e.storedLength <= b.length - offsets[i]) writeU32(b, e.at.crc, crc32(b, offsets[i], offsets[i] + e.storedLength));
+  });
+  writeU32(b, PRE.tableCrc, crc32(b, PREAMBLE_BYTES, t.tableEnd, crc32(b, 0, PRE.tableCrc)));
 }
 
 const INTERESTING_U32 = [0, 1, 2, 7, 8, 31, 32, 33, 63, 64, 65, 127, 128, 255, 256, 4095, 4096, 65535, 65536, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
@@ -86,15 +105,12 @@ function byteset(rng: Rng, b: Uint8Array): Uint8Array {
 
 /** Offsets where truncation is most interesting: field and region boundaries. */
 function boundaries(b: Uint8Array): number[] {
-  const out = [0, 1, 7, 8, 16, 31, 32];
-  if (b.length >= PREAMBLE_BYTES) {
-    const count = Math.min(readU32(b, PRE.sectionCount), 1000);
-    const tableEnd = PREAMBLE_BYTES + count * SECTION_ENTRY_BYTES;
-    out.push(tableEnd, tableEnd + readU32(b, PRE.headerLength));
-    for (let i = 0; i < count && PREAMBLE_BYTES + (i + 1) * SECTION_ENTRY_BYTES <= b.length; i++) {
-      const e = PREAMBLE_BYTES + i * SECTION_ENTRY_BYTES;
-      out.push(e, readU64(b, e + SEC.offset), readU64(b, e + SEC.offset) + readU64(b, e + SEC.storedLength));
-    }
+  const out = [0, 1, 7, 8, 16, 31, 32, 36, 40];
+  const t = parseTable(b);
+  if (t) {
+    out.push(t.tableEnd, t.headerEnd);
+    const offsets = sectionOffsets(b, t.entries, t.headerEnd);
+    t.entries.forEach((e, i) => out.push(e.at.storedLength, e.at.crc, offsets[i], offsets[i] + e.storedLength));
   }
   return out.filter((x) => x >= 0 && x < b.length);
 }
@@ -133,26 +149,42 @@ function interestingNumber(rng: Rng, old: number, fileLength: number): number {
   }
 }
 
-/** Sets one preamble or section-table field (u32 or u64) to an interesting value; usually repairs the table checksum. */
+const PREAMBLE_FIELDS = [PRE.version, PRE.flags, PRE.headerLength, PRE.headerJsonLength, PRE.headerCrc, PRE.sectionCount, PRE.tableLength, PRE.headerLength, PRE.headerJsonLength, PRE.sectionCount, PRE.tableLength];
+
+/**
+ * Sets one preamble field, or one section-table field (re-encoding the table, or
+ * setting a raw table byte to make odd varints), to an interesting value; usually
+ * repairs the table length and checksums.
+ */
 function field(rng: Rng, b: Uint8Array): Uint8Array {
-  if (b.length < PREAMBLE_BYTES) return bitflip(rng, b);
-  const count = Math.min(readU32(b, PRE.sectionCount), Math.floor((b.length - PREAMBLE_BYTES) / SECTION_ENTRY_BYTES));
-  if (count === 0 || rng.next() < 0.4) {
-    const at = pick(rng, [PRE.version, PRE.flags, PRE.headerLength, PRE.headerJsonLength, PRE.headerCrc, PRE.sectionCount, PRE.headerLength, PRE.headerJsonLength, PRE.sectionCount]);
-    writeU32(b, at, (at === PRE.version && rng.next() < 0.5 ? pick(rng, [0, FORMAT_VERSION + 1, 0xffffffff]) : interestingNumber(rng, readU32(b, at), b.length)) >>> 0);
-  } else {
-    const e = PREAMBLE_BYTES + rng.int(count) * SECTION_ENTRY_BYTES;
-    const f = pick(rng, ['offset', 'storedLength', 'rawLength', 'flags', 'crc', 'high'] as const);
-    if (f === 'flags') writeU32(b, e + SEC.flags, pick(rng, [0, 1, 2, 3, 0x80000000, rng.int(0x100000000)]));
-    else if (f === 'crc') writeU32(b, e + SEC.crc, rng.int(0x100000000));
-    else if (f === 'high') writeU32(b, e + pick(rng, [SEC.offset, SEC.storedLength, SEC.rawLength]) + 4, pick(rng, [1, 0x1fffff, 0x200000, 0xffffffff]));
-    else {
-      const at = e + SEC[f];
-      writeU64(b, at, Math.max(0, interestingNumber(rng, readU64(b, at), b.length)) % 2 ** 40);
-    }
+  const t = parseTable(b);
+  if (!t || t.entries.length === 0 || rng.next() < 0.4) {
+    if (b.length < PREAMBLE_BYTES) return bitflip(rng, b);
+    const at = pick(rng, PREAMBLE_FIELDS);
+    writeU32(b, at, (at === PRE.version && rng.next() < 0.5 ? pick(rng, [0, 2, FORMAT_VERSION + 1, 0xffffffff]) : interestingNumber(rng, readU32(b, at), b.length)) >>> 0);
+    if (rng.next() < 0.85) fixChecksums(b);
+    return b;
   }
-  if (rng.next() < 0.85) fixChecksums(b);
-  return b;
+  const k = rng.int(t.entries.length);
+  const f = pick(rng, ['storedLength', 'rawLength', 'flags', 'crc', 'byte'] as const);
+  if (f === 'byte') {
+    b[PREAMBLE_BYTES + rng.int(t.tableEnd - PREAMBLE_BYTES)] = pick(rng, [0, 0x80, 0xff, 0x7f, 1, rng.int(256)]);
+    if (rng.next() < 0.85) fixChecksums(b);
+    return b;
+  }
+  const entries = t.entries.map((e) => ({ ...e }));
+  const e = entries[k];
+  if (f === 'flags') e.flags = pick(rng, [0, 1, 2, 3, 0x80, 0xff]);
+  else if (f === 'crc') e.crc = rng.int(0x100000000);
+  else e[f] = Math.max(0, interestingNumber(rng, e[f], b.length)) % 2 ** 40;
+  const table = encodeSectionTable(entries);
+  const out = new Uint8Array(PREAMBLE_BYTES + table.length + (b.length - t.tableEnd));
+  out.set(b.subarray(0, PREAMBLE_BYTES));
+  out.set(table, PREAMBLE_BYTES);
+  out.set(b.subarray(t.tableEnd), PREAMBLE_BYTES + table.length);
+  if (rng.next() < 0.9) writeU32(out, PRE.tableLength, table.length);
+  if (rng.next() < 0.85) fixChecksums(out);
+  return out;
 }
 
 const JSON_VALUES: readonly unknown[] = [null, true, false, 0, -1, 1, 2, 0.5, -0.5, 1e300, -1e300, 2 ** 53, 2 ** 31, 65536, '', 'x', 'linear', 'same', 'f32', 'f16', 'int8', [], {}, [1], [-1], [0], [null], [1, 2], [[0, 0], [0, 0]], { a: 1 }];
@@ -252,7 +284,7 @@ function editJson(rng: Rng, root: Record<string, unknown>): void {
 
 /** A file with this header JSON and these sections, the header stored as encodeLite stores it (deflated when smaller). */
 function reassemble(seed: FuzzSeed, headerText: string, sections = seed.sections): Uint8Array {
-  return assembleLite(packHeader(new TextEncoder().encode(headerText)), sections);
+  return assembleLite(packHeader(new TextEncoder().encode(headerText)), sections, { alignSections: seed.alignSections });
 }
 
 /**
@@ -263,7 +295,7 @@ function reassemble(seed: FuzzSeed, headerText: string, sections = seed.sections
 function headerData(rng: Rng, seed: FuzzSeed): Uint8Array {
   const h = seed.header.deflated ? seed.header : packHeader(unpackHeader(seed.header), true);
   let stored = h.stored.slice();
-  let { jsonLength, deflated } = h;
+  let { jsonLength, deflated, dictionary } = h;
   const what = rng.int(6);
   if (what === 0 && stored.length > 0) stored = stored.slice(0, rng.int(stored.length));
   else if (what === 1) {
@@ -272,10 +304,13 @@ function headerData(rng: Rng, seed: FuzzSeed): Uint8Array {
     if (rng.next() < 0.5) for (let i = stored.length; i < grown.length; i++) grown[i] = rng.int(256);
     stored = grown;
   } else if (what === 2) jsonLength = Math.max(0, pick(rng, [jsonLength + rng.int(9) - 4, jsonLength * 2, 0, 1, stored.length]));
-  else if (what === 3) deflated = !deflated;
+  else if (what === 3) {
+    if (rng.next() < 0.5) deflated = !deflated;
+    else dictionary = !dictionary;
+  }
   else if (what === 4 && stored.length > 0) stored[rng.int(Math.min(stored.length, 8))] = rng.int(256); // block headers
   else if (stored.length > 0) stored[rng.int(stored.length)] ^= 1 << rng.int(8);
-  return assembleLite({ stored, jsonLength, deflated }, seed.sections);
+  return assembleLite({ stored, jsonLength, deflated, dictionary }, seed.sections, { alignSections: seed.alignSections });
 }
 
 function jsonEdit(rng: Rng, seed: FuzzSeed): Uint8Array {

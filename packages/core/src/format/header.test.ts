@@ -1,21 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { LiteGraph } from '../graph/types.js';
-import { assembleLite, decodeLite, encodeLite, inspectLite, packHeader, unpackHeader } from './container.js';
+import { assembleLite, decodeLite, encodeLite, packHeader, splitLite, unpackHeader } from './container.js';
 import { LiteFormatError } from './errors.js';
-import { PREAMBLE_BYTES, SECTION_ENTRY_BYTES } from './layout.js';
 import { everyOp, graphModelContainer, huffmanFriendly } from './samples.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Rewrites a valid file's header JSON with `edit` (checksums stay right) and returns the reader's error. */
 function readWithEdit(graph: LiteGraph, edit: (h: Json) => unknown): LiteFormatError | undefined {
-  const bytes = encodeLite(graph);
-  const layout = inspectLite(bytes);
-  const start = PREAMBLE_BYTES + layout.sections.length * SECTION_ENTRY_BYTES;
-  const stored = { stored: bytes.subarray(start, start + layout.headerBytes), jsonLength: layout.headerJsonBytes, deflated: layout.headerDeflated };
+  const { header: stored, sections } = splitLite(encodeLite(graph));
   const header = JSON.parse(new TextDecoder().decode(unpackHeader(stored)));
   const replaced = edit(header);
-  const sections = layout.sections.map((s) => ({ stored: bytes.slice(s.offset, s.offset + s.storedLength), rawLength: s.rawLength, flags: s.flags }));
   const file = assembleLite(packHeader(new TextEncoder().encode(JSON.stringify(replaced === undefined ? header : replaced))), sections);
   try {
     decodeLite(file);

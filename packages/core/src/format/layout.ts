@@ -5,48 +5,53 @@
  * |-------:|-----:|-------------------------------------------------------------------------|
  * | 0      | 8    | magic `89 4C 49 54 45 0D 0A 1A` ("\x89LITE\r\n\x1a")                    |
  * | 8      | 4    | format version (u32, {@link FORMAT_VERSION})                            |
- * | 12     | 4    | flags (u32: bit 0 = the header is raw-deflated, {@link FILE_HEADER_DEFLATED}; other bits 0) |
+ * | 12     | 4    | flags (u32): bit 0 {@link FILE_HEADER_DEFLATED}, bit 1 {@link FILE_HEADER_DICTIONARY}, bit 2 {@link FILE_SECTIONS_ALIGNED}; other bits 0 |
  * | 16     | 4    | stored header length in bytes (u32)                                     |
  * | 20     | 4    | header JSON length in bytes (u32; equal to the stored length unless deflated) |
  * | 24     | 4    | CRC-32 of the stored header bytes                                       |
  * | 28     | 4    | section count (u32)                                                     |
- * | 32     | 4    | CRC-32 of bytes 0..31 and the section table                             |
- * | 36     | 32·n | section table, one 32-byte entry per section (below)                    |
- * |        |      | the header: JSON (UTF-8), raw or as a raw DEFLATE stream (RFC 1951, no zlib/gzip wrapper) that inflates to exactly the declared JSON length with no trailing bytes |
- * |        |      | zero padding to a multiple of 64, then each section, each starting at a multiple of 64 and zero-padded up to the next; the file ends where the last section (or, with none, the header) ends |
+ * | 32     | 4    | section table length in bytes (u32)                                     |
+ * | 36     | 4    | CRC-32 of bytes 0..35 and the section table                             |
+ * | 40     |      | section table, one entry per section (section_table.ts)                 |
+ * |        |      | the header: JSON (UTF-8), raw or as a raw DEFLATE stream (RFC 1951, no zlib/gzip wrapper; with the preset dictionary of header_dictionary.ts when bit 1 is set) that inflates to exactly the declared JSON length with no trailing bytes |
+ * |        |      | the sections, in table order, each right after the previous one; with bit 2 set, each starts at the next multiple of 64 instead, after zero padding. The file ends where the last section (or, with none, the header) ends |
  *
- * The writer deflates the header (level 9) exactly when that makes it smaller.
- *
- * Section entry: offset (u64), stored length (u64), decoded length (u64), flags
- * (u32: bit 0 = Huffman-coded, see huffman.ts; other bits 0), CRC-32 of the stored bytes (u32).
- * A section that is not Huffman-coded has equal stored and decoded lengths.
+ * The writer stores the header whichever way is smallest. It aligns sections only in
+ * large files ({@link ALIGN_SECTIONS_FROM_BYTES}), where 63 bytes of padding per section
+ * cost nothing and aligned tensors can be mapped in place; in a small model the padding
+ * and a fixed-width table would be a third of the file.
  *
  * Version history: 1 had a 32-byte preamble with no JSON length and a raw header;
- * 2 (this) adds the deflated header and stores f32/f16 tensors under 256 elements
- * as one stream instead of byte planes.
+ * 2 added the deflated header and stored f32/f16 tensors under 256 elements as one
+ * stream instead of byte planes; 3 (this) has the variable-length section table, the
+ * header dictionary and unaligned sections.
  */
 
 /** The 8 magic bytes: a high byte (catches 7-bit transfers), "LITE", CR LF (catches newline conversion), Ctrl-Z. */
 export const MAGIC = Uint8Array.of(0x89, 0x4c, 0x49, 0x54, 0x45, 0x0d, 0x0a, 0x1a);
 /** The version this code writes and the only one it reads. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 /** Size of the fixed preamble. */
-export const PREAMBLE_BYTES = 36;
-/** Size of one section-table entry. */
-export const SECTION_ENTRY_BYTES = 32;
-/** Sections start at multiples of this. */
+export const PREAMBLE_BYTES = 40;
+/** Aligned sections start at multiples of this. */
 export const SECTION_ALIGN = 64;
+/** The writer aligns sections when they hold at least this many bytes in all. */
+export const ALIGN_SECTIONS_FROM_BYTES = 1 << 20;
 /** Section flag: the stored bytes are Huffman-coded. */
 export const SECTION_HUFFMAN = 1;
 /** File flag: the header is a raw DEFLATE stream. */
 export const FILE_HEADER_DEFLATED = 1;
+/** File flag: the deflated header uses the preset dictionary (header_dictionary.ts); only with {@link FILE_HEADER_DEFLATED}. */
+export const FILE_HEADER_DICTIONARY = 2;
+/** File flag: sections start at multiples of {@link SECTION_ALIGN}. */
+export const FILE_SECTIONS_ALIGNED = 4;
+/** Every file flag this version defines. */
+export const FILE_FLAGS = FILE_HEADER_DEFLATED | FILE_HEADER_DICTIONARY | FILE_SECTIONS_ALIGNED;
 
 /** Field offsets within the preamble. */
-export const PRE = { version: 8, flags: 12, headerLength: 16, headerJsonLength: 20, headerCrc: 24, sectionCount: 28, tableCrc: 32 } as const;
-/** Field offsets within a section entry. */
-export const SEC = { offset: 0, storedLength: 8, rawLength: 16, flags: 24, crc: 28 } as const;
+export const PRE = { version: 8, flags: 12, headerLength: 16, headerJsonLength: 20, headerCrc: 24, sectionCount: 28, tableLength: 32, tableCrc: 36 } as const;
 
-/** One row of the section table. */
+/** One row of the section table, with the offset it implies. */
 export interface SectionEntry {
   offset: number;
   storedLength: number;
@@ -55,8 +60,8 @@ export interface SectionEntry {
   crc: number;
 }
 
-/** Rounds up to a multiple of {@link SECTION_ALIGN}. */
-export const align = (n: number): number => Math.ceil(n / SECTION_ALIGN) * SECTION_ALIGN;
+/** Where a section that may start at `end` starts: `end`, or the next multiple of {@link SECTION_ALIGN} when `aligned`. */
+export const sectionStart = (end: number, aligned: boolean): number => (aligned ? Math.ceil(end / SECTION_ALIGN) * SECTION_ALIGN : end);
 
 export function readU32(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
@@ -67,14 +72,4 @@ export function writeU32(b: Uint8Array, at: number, v: number): void {
   b[at + 1] = v >>> 8;
   b[at + 2] = v >>> 16;
   b[at + 3] = v >>> 24;
-}
-
-/** Reads a u64 as a number (exact up to 2^53; larger values come out larger than any limit). */
-export function readU64(b: Uint8Array, at: number): number {
-  return readU32(b, at) + readU32(b, at + 4) * 2 ** 32;
-}
-
-export function writeU64(b: Uint8Array, at: number, v: number): void {
-  writeU32(b, at, v >>> 0);
-  writeU32(b, at + 4, Math.floor(v / 2 ** 32));
 }

@@ -188,15 +188,18 @@ export async function runPipeline(steps: readonly Step[], model: CompressionMode
     const t0 = performance.now();
     const next = await steps[i](current, context);
     if (next !== current && current !== model) disposeLayers(current);
-    current = next;
+    // The steps' provenance goes into a graph at once, so the bytes measured are the bytes written.
+    current = withProvenance(next, context.provenance!.slice(start));
     await measure(steps[i].stepName ?? `step ${i + 1}`, current, (performance.now() - t0) / 1000, measureBytes || i === steps.length - 1);
   }
-  if (isLiteGraph(current)) {
-    const graph: LiteGraph = current;
-    const added = context.provenance!.slice(start).filter((p) => !graph.provenance.some((q) => q.step === p.step && q.at === p.at));
-    current = { ...graph, provenance: [...graph.provenance, ...added].sort((a, b) => a.at.localeCompare(b.at)) };
-  }
   return { model: current, records };
+}
+
+/** `model` with the `recorded` provenance it lacks, in time order (a Layers model is returned as is). */
+function withProvenance(model: CompressionModel, recorded: readonly Provenance[]): CompressionModel {
+  if (!isLiteGraph(model)) return model;
+  const added = recorded.filter((p) => !model.provenance.some((q) => q.step === p.step && q.at === p.at));
+  return added.length === 0 ? model : { ...model, provenance: [...model.provenance, ...added].sort((a, b) => a.at.localeCompare(b.at)) };
 }
 
 /** Composes steps into one step (pipelines nest). Use {@link runPipeline} for per-step measurements. */
