@@ -63,6 +63,6 @@ describe('measurePeak', () => {
     const p = await measurePeak({ quick: true });
     expect(p.skipped?.all).toBeUndefined();
     expect(p.fp32?.rate).toBeGreaterThan(0);
-    expect(p.fp32?.rates.length).toBe(3);
+    expect(p.fp32?.rates.length).toBe(5);
   });
 });

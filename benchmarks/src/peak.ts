@@ -87,7 +87,7 @@ export async function measurePeak(options: { quick: boolean; cpuinfo?: string })
   const cflags = peakCflags(parseCpuFlags(cpuinfo));
   try {
     const exe = await compileC('peak', cflags, 'the peak microbenchmark (src/peers/peak.c)');
-    const reply = await runJson<PeakReply>(exe, options.quick ? ['0.05', '3'] : ['0.1', '7'], process.env);
+    const reply = await runJson<PeakReply>(exe, options.quick ? ['0.05', '5'] : ['0.1', '7'], process.env);
     return parsePeak(reply, cflags);
   } catch (err) {
     return noPeak((err as Error).message, cflags);

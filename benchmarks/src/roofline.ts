@@ -36,5 +36,5 @@ export function peakNote(peak: Peak | undefined, kinds: PeakKind[], convention: 
     return r ? `${k} ${r.rate.toFixed(0)} ${PEAK_UNITS[k]} (${r.isa})` : `${k} not measured`;
   };
   const why = peak?.skipped?.all ? ` (${peak.skipped.all})` : '';
-  return `% peak: ${convention}, against this machine's single-thread peak measured in the same run by src/peers/peak.c: ${kinds.map(one).join(', ')}${why}.`;
+  return `% peak: against this machine's single-thread peak, measured in the same run by src/peers/peak.c (${kinds.map(one).join(', ')}${why}). Op count: ${convention}.`;
 }
