@@ -77,8 +77,8 @@ function runtime(r: RuntimeResult): Headline {
       ]),
     },
     bars: r.rows.flatMap((row) => [
-      ...bar(`${row.label} b${row.batch}`, 'tfjs lite', speedup(row, 'tfjs-lite-1t')),
-      ...bar(`${row.label} b${row.batch}`, 'tfjs-wasm', speedup(row, 'wasm')),
+      ...bar(`runtime ${row.label} b${row.batch}`, 'tfjs lite', speedup(row, 'tfjs-lite-1t')),
+      ...bar(`runtime ${row.label} b${row.batch}`, 'tfjs-wasm', speedup(row, 'wasm')),
     ]),
     usesPeak: false,
   };
