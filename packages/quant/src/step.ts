@@ -6,7 +6,7 @@
  * indices, per-tensor codebook or per-output-channel int8 scales). A dense model goes
  * through {@link quantize}.
  */
-import { decodeTensor, isLiteGraph, namedStep, sparsifyGraph, toLiteGraph, zeroFraction, type LiteGraph, type Step } from '@lite/core';
+import { decodeTensor, isLiteGraph, namedStep, reencodeGraph, sparsifyGraph, toLiteGraph, zeroFraction, type LiteGraph, type Step } from '@lite/core';
 import { QUANTIZE_MODES, type ModelQuantizeOptions, type QuantizeMode } from './model/options.js';
 import { QUANT_VERSION, quantize } from './model/quantize.js';
 
@@ -16,6 +16,10 @@ export interface QuantizeStepOptions extends Omit<ModelQuantizeOptions, 'mode'> 
   mode: 'int8' | QuantizeMode;
   /** A kernel with at least this fraction of exact zeros counts as pruned (default 0.25); a model with one is quantized sparse. */
   minSparsity?: number;
+  /** Pruned 'kmeans': store each codebook in half precision (2 bytes a centroid; default false). */
+  halfCodebook?: boolean;
+  /** Pruned 'kmeans' or 'int8': store the biases (float32 tensors read as a node's bias) in half precision (default false). */
+  halfBiases?: boolean;
 }
 
 const SPARSE_MODES = ['kmeans', 'int8'] as const;
@@ -38,7 +42,8 @@ function isPruned(graph: LiteGraph, minSparsity: number): boolean {
  */
 export function quantizeStep(options: QuantizeStepOptions): Step {
   if (options === null || typeof options !== 'object') throw new TypeError("quantizeStep needs options with a mode, e.g. { mode: 'kmeans', bits: 5 }");
-  const { mode, minSparsity = 0.25, ...rest } = options;
+  const { mode, minSparsity = 0.25, halfCodebook = false, halfBiases = false, ...rest } = options;
+  for (const [key, v] of Object.entries({ halfCodebook, halfBiases })) if (typeof v !== 'boolean') throw new TypeError(`quantizeStep: ${key} must be true or false, not ${JSON.stringify(v)}`);
   if (mode !== 'int8' && !QUANTIZE_MODES.includes(mode)) {
     throw new RangeError(`quantizeStep: @lite/quant has no mode ${JSON.stringify(mode)}; the modes are: int8, ${QUANTIZE_MODES.join(', ')}`);
   }
@@ -55,16 +60,21 @@ export function quantizeStep(options: QuantizeStepOptions): Step {
       const { graph: sparse, tensors } = sparsifyGraph(graph, {
         minSparsity: 0,
         valueEncoding: mode === 'kmeans' ? 'kmeans' : 'int8',
-        valueOptions: mode === 'kmeans' ? { bits } : { perChannel: rest.perChannel ?? true },
+        valueOptions: mode === 'kmeans' ? { bits, halfCodebook } : { perChannel: rest.perChannel ?? true },
       });
+      const biases = new Set(sparse.nodes.flatMap((n) => ('bias' in n && n.bias !== undefined ? [n.bias] : [])));
+      const stored = halfBiases ? reencodeGraph(sparse, 'f16', { filter: (t) => biases.has(t.name) && t.encoding === 'f32' }).graph : sparse;
       const record = {
         step: 'quantize',
-        options: { mode, bits, sparse: true, perChannel: mode === 'int8' ? rest.perChannel ?? true : undefined, tensors: tensors.filter((t) => t.to !== t.from).length },
+        options: {
+          mode, bits, sparse: true, perChannel: mode === 'int8' ? rest.perChannel ?? true : undefined, tensors: tensors.filter((t) => t.to !== t.from).length,
+          halfCodebook: mode === 'kmeans' && halfCodebook ? true : undefined, halfBiases: halfBiases || undefined,
+        },
         at: new Date().toISOString(),
         version: QUANT_VERSION,
       };
       ctx.provenance?.push(JSON.parse(JSON.stringify(record)));
-      return sparse;
+      return stored;
     }
     const teacher = mode === 'qat' ? rest.teacher ?? ctx.teacher : undefined;
     const result = await quantize(isLiteGraph(model) ? model : graph, {

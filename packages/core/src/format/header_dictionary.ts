@@ -27,7 +27,7 @@ const FRAGMENTS = [
   '{"step":"train","options":{"epochs":10},',
   '{"step":"prune-structured","options":{"ratio":0.5,"criterion":"l1"},',
   '{"step":"quantize","options":{"mode":"static","perChannel":true,"calibration":"minmax","samples":',
-  '{"step":"quantize","options":{"mode":"kmeans","bits":5,"sparse":true,"tensors":4},',
+  '{"step":"quantize","options":{"mode":"kmeans","bits":5,"sparse":true,"tensors":4,"halfCodebook":true,"halfBiases":true},',
   '{"step":"prune","options":{"sparsity":0.9,"scope":"global","schedule":"polynomial","finetune":{"epochs":6,"optimizer":"adam"},"overall":{"weights":',
   ',"afterPruning":0.9,"afterFinetune":0.9}},',
   '{"step":"entropy-code","options":{"sparse":true,"huffman":"auto"},',

@@ -56,7 +56,7 @@ function sameValueOptions(t: CompressedTensor): SparseValueOptions | undefined {
     case 'f16':
       return { valueEncoding: t.encoding };
     case 'kmeans':
-      return { valueEncoding: 'kmeans', bits: t.bits, codebook: t.codebook };
+      return { valueEncoding: 'kmeans', bits: t.bits, codebook: t.codebook, halfCodebook: t.halfCodebook };
     case 'int8':
     case 'int4': {
       const p = t.params;

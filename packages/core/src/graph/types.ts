@@ -78,6 +78,8 @@ export interface KMeansTensor extends TensorBase {
   bits: number;
   /** The shared values, at most `2^bits` (sorted ascending when made by k-means). */
   codebook: Float32Array;
+  /** The codebook holds f16 values and is stored in half precision. */
+  halfCodebook?: true;
   /**
    * `ceil(n · bits / 8)` bytes: index `i` occupies bits `i·bits … i·bits + bits − 1` of
    * the little-endian bit stream (least significant bit first); unused high bits of the last byte are 0.

@@ -70,6 +70,6 @@ describe('lite compress', () => {
     await writeFile(badJson, JSON.stringify({ steps: [{ shrink: {} }] }));
     expect((await lite('compress', model, '--recipe', badJson, '-o', join(tmp, 'x.lite'))).code).toBe(2);
     const printed = await liteJson('compress', model, '--bits', '4', '--print-recipe', '-o', join(tmp, 'x.lite'));
-    expect(printed.steps[1]).toEqual({ quantize: { mode: 'kmeans', bits: 4 } });
+    expect(printed.steps[1]).toEqual({ quantize: { mode: 'kmeans', bits: 4, halfCodebook: true, halfBiases: true } });
   }, 30_000);
 });

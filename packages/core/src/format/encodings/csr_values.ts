@@ -33,6 +33,8 @@ export interface SparseValueOptions {
   bits?: number;
   /** kmeans: the codebook to use instead of clustering (finite, strictly increasing). */
   codebook?: ArrayLike<number>;
+  /** kmeans: store the codebook in half precision. */
+  halfCodebook?: boolean;
 }
 
 /** Columns of the kept entries: entries `colPtr[j] .. colPtr[j+1]` belong to output channel `j`. */
@@ -127,7 +129,7 @@ export function encodeSparseValues(
       return int8Values(name, kept, colPtr, options);
     case 'kmeans': {
       const bits = options.bits ?? KMEANS_DEFAULT_BITS;
-      const r = kmeansCodec.encode(input, { bits, codebook: kmeansCodebook(name, kept, bits, needZero, options.codebook) });
+      const r = kmeansCodec.encode(input, { bits, codebook: kmeansCodebook(name, kept, bits, needZero, options.codebook), halfCodebook: options.halfCodebook });
       return { values: { tensor: r.tensor }, warnings: r.warnings };
     }
     default:

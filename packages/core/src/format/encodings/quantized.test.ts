@@ -7,6 +7,7 @@ import { decodeTensor, encodeTensor, getEncoding, reencodeGraph, tensorByteSize 
 import { quantized, tinyCnn } from '../samples.js';
 import { packNibbles, unpackNibbles } from './int4.js';
 import { float32AtLeast, roundHalfEven } from './int8.js';
+import { f16ToF32, f32ToF16 } from '../half.js';
 import { bitsAt, kmeans1d, nearestIndex, packBits, unpackBits } from './kmeans.js';
 
 /** Seeded values in [lo, hi). */
@@ -211,6 +212,31 @@ describe('kmeans encoding', () => {
       expect(Array.from(back.packed)).toEqual(Array.from(t.packed));
       expect(back.codebook).toEqual(t.codebook);
     }
+  });
+
+  it('stores a half-precision codebook: centroids rounded to f16 and merged where they meet, 2 bytes each, strictly read', () => {
+    const v = uniform(3 * 11, 5, -0.5, 0.5);
+    const { tensor } = encodeTensor('kmeans', 'w', v, [3, 11], { bits: 4, halfCodebook: true });
+    const t = tensor as KMeansTensor;
+    expect(t.halfCodebook).toBe(true);
+    expect(Array.from(f16ToF32(f32ToF16(t.codebook).bits))).toEqual(Array.from(t.codebook));
+    expect(tensorByteSize(t)).toBe(Math.ceil((33 * 4) / 8) + 2 * t.codebook.length);
+    const d = decodeTensor(t);
+    for (let i = 0; i < v.length; i++) expect(Math.abs(d[i] - v[i])).toBe(Math.min(...Array.from(t.codebook, (c) => Math.abs(c - v[i]))));
+    const back = roundTrip(t);
+    expect(back.halfCodebook).toBe(true);
+    expect(back.codebook).toEqual(t.codebook);
+    const s = getEncoding('kmeans').serialize(t);
+    expect(s.meta).toEqual({ bits: 4, centroids: t.codebook.length, codebook: 'f16' });
+    // Two centroids one f16 step apart stay apart; closer ones merge.
+    const merged = encodeTensor('kmeans', 'w', Float32Array.of(1, 1.0001, 2), [3], { bits: 2, codebook: [1, 1.0001, 2], halfCodebook: true }).tensor as KMeansTensor;
+    expect(Array.from(merged.codebook)).toEqual([1, 2]);
+    // A codebook that is not f16 cannot be written as one; bad meta is a located error.
+    expect(() => getEncoding('kmeans').serialize({ ...t, codebook: t.codebook.map((c, j) => (j === 0 ? 0.1 : c)) })).toThrow(/half-precision codebook must hold f16 values/);
+    const layout = (meta: unknown) => () => getEncoding('kmeans').checkLayout([3, 11], meta, [s.streams[0].length, s.streams[1].length], 'header.tensors[0]');
+    expect(layout({ ...s.meta, codebook: 'f8' })).toThrow(/header\.tensors\[0\]\.meta\.codebook/);
+    expect(layout({ bits: 4, centroids: t.codebook.length })).toThrow(LiteFormatError);
+    expect(layout(s.meta)).not.toThrow();
   });
 
   it('takes a given codebook, and warns about non-finite values', () => {
