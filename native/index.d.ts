@@ -70,6 +70,21 @@ export interface ConvS8Options {
   /** Float bias added per output channel (length outC), after scaling. */
   bias?: Float32Array | null;
   activation?: Activation;
+  /**
+   * A max pool over the conv's output, fused into it: windows filterH×filterW
+   * every strideH, strideW pixels, all inside the output (no padding), so y is
+   * batch·pooledH·pooledW·outC with pooledH = floor((outH − filterH) / strideH) + 1.
+   * Exactly the pool of the unpooled y (max commutes with the monotone epilogue).
+   */
+  pool?: ConvS8Pool;
+}
+
+/** {@link ConvS8Options.pool}: the max pool's window and strides. */
+export interface ConvS8Pool {
+  filterH: number;
+  filterW: number;
+  strideH: number;
+  strideW: number;
 }
 
 /** Options of {@link NativeKernels.depthwiseConv2dS8}: x's static quantization, the weights' scales, y's. */
@@ -183,7 +198,7 @@ export interface NativeKernels {
   /** The paths this CPU can run (LITE_ISA may force any of them). */
   availableIsas(): string[];
   numThreads(): number;
-  cpuFeatures(): { avx2Fma: boolean; avx512: boolean; avx512Vnni: boolean; avxVnni: boolean; avx512Vpopcntdq: boolean };
+  cpuFeatures(): { avx2Fma: boolean; avx512: boolean; avx512Vnni: boolean; avx512Vbmi: boolean; avxVnni: boolean; avx512Vpopcntdq: boolean };
   /** C[m,n] = act(op(A)·op(B) + bias), row-major. */
   gemm(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, options?: GemmOptions): void;
   conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, y: Float32Array, shape: ConvShape, activation?: Activation): void;
@@ -248,6 +263,14 @@ export interface NativeKernels {
    */
   conv2dS8(x: Float32Array | Uint8Array, packedW: Uint8Array, y: Float32Array | Uint8Array, shape: ConvShape,
     options?: ConvS8Options): void;
+  /**
+   * Whether {@link conv2dS8} runs this shape (pooled by options.pool) on its
+   * direct kernel for few input bytes per output step and outC ≤ 16 (AVX-512
+   * VNNI + VBMI: 16 output pixels per vector, no im2col) when the weights are
+   * int8, the input scale static and y a Uint8Array; else it runs im2col + the
+   * int8 GEMM. Either way the results are the same.
+   */
+  conv2dS8Direct(shape: ConvShape, options?: Pick<ConvS8Options, 'pool'>): boolean;
   /**
    * Packs rows × channels values (Float32Array or Int8Array) into bits along the
    * channels, into `out`: channel c of a row is bit c % 32 of u32 c / 32 (two

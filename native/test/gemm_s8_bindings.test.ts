@@ -272,6 +272,32 @@ describe('conv2dS8 rejects bad arguments', () => {
     rejects(conv, [bytes.subarray(0, x.length), w, bytes.subarray(x.length - 1, x.length + 95), shape, ok], RangeError, /^y must not share memory/);
   });
 
+  it('options.pool: a max pool inside the output, y of the pooled size; conv2dS8Direct checks the same', () => {
+    const pool = { filterH: 2, filterW: 2, strideH: 1, strideW: 2 }; // 3×4 → 2×2
+    const pooled = (options: object) => [x, w, new Float32Array(2 * 2 * 2 * 4), shape, { inputScale: 0.1, ...options }];
+    expect(() => native.conv2dS8(...(pooled({ pool }) as Parameters<typeof native.conv2dS8>))).not.toThrow();
+    rejects(conv, pooled({ pool: 3 }), TypeError, /^options\.pool must be an object/);
+    rejects(conv, pooled({ pool: { ...pool, strideW: undefined } }), TypeError, /^options\.pool\.strideW must be a number/);
+    const { filterH: _, ...noFilterH } = pool;
+    rejects(conv, pooled({ pool: noFilterH }), TypeError, /^options\.pool\.filterH is missing/);
+    rejects(conv, pooled({ pool: { ...pool, filterW: 0 } }), RangeError, /^options\.pool\.filterW must be between 1/);
+    rejects(conv, pooled({ pool: { ...pool, strideH: 1.5 } }), TypeError, /^options\.pool\.strideH must be an integer/);
+    rejects(conv, pooled({ pool: { ...pool, filterH: 4 } }), RangeError, /^options\.pool's window \(4×2\) must fit the conv's output \(3×4\)/);
+    rejects(conv, args({ inputScale: 0.1, pool }), RangeError, /^y has 96 elements but batch·pooledH·pooledW·outC \(pooledH = .*\) is 32$/);
+    const direct = call(native.conv2dS8Direct);
+    tooFewArgs(direct, [shape], 1);
+    rejects(direct, [{ ...shape, outH: 6 }], RangeError, /^shape\.outH \(6\) is too large/);
+    rejects(direct, [shape, 3], TypeError, /^options must be an object/);
+    rejects(direct, [shape, { pool: { ...pool, filterH: 4 } }], RangeError, /^options\.pool's window/);
+    expect(typeof native.conv2dS8Direct(shape, { pool })).toBe('boolean');
+    // 5×5×1 → 10 channels pooled 2×2: the direct kernel where the CPU has AVX-512 VNNI + VBMI.
+    const seed = { ...shape, batch: 1, inH: 28, inW: 28, inC: 1, outH: 24, outW: 24, outC: 10, filterH: 5, filterW: 5 };
+    const f = native.cpuFeatures();
+    expect(native.conv2dS8Direct(seed, { pool: { filterH: 2, filterW: 2, strideH: 2, strideW: 2 } }))
+      .toBe(native.isa() === 'avx512' && native.int8Kernel() === 'avx512vnni' && f.avx512Vbmi);
+    expect(native.conv2dS8Direct({ ...seed, inC: 10, inH: 12, inW: 12, outH: 8, outW: 8, outC: 20 })).toBe(false); // 20 channels
+  });
+
   it('non-finite x is an error, static and dynamic', () => {
     for (const bad of [Number.NaN, Infinity, -Infinity])
       for (const options of [undefined, { inputScale: 0.5, inputZeroPoint: 7 }]) {

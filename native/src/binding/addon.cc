@@ -27,6 +27,7 @@ Napi::Value CpuFeaturesObject(const Napi::CallbackInfo& info) {
   o.Set("avx2Fma", f.avx2_fma);
   o.Set("avx512", f.avx512);
   o.Set("avx512Vnni", f.avx512_vnni);
+  o.Set("avx512Vbmi", f.avx512_vbmi);
   o.Set("avxVnni", f.avx_vnni);
   o.Set("avx512Vpopcntdq", f.avx512_vpopcntdq);
   return o;
@@ -60,6 +61,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"matmulDynamic", MatmulDynamic},
       {"int8Kernel", Int8Kernel},
       {"conv2dS8", Conv2dS8},
+      {"conv2dS8Direct", Conv2dS8Direct},
       {"packSparse", PackSparse},
       {"packSparseS8", PackSparseS8},
       {"spmm", Spmm},

@@ -25,6 +25,7 @@ Napi::Value GemmS8(const Napi::CallbackInfo& info);
 Napi::Value MatmulDynamic(const Napi::CallbackInfo& info);
 Napi::Value Int8Kernel(const Napi::CallbackInfo& info);
 Napi::Value Conv2dS8(const Napi::CallbackInfo& info);
+Napi::Value Conv2dS8Direct(const Napi::CallbackInfo& info);
 Napi::Value PackSparse(const Napi::CallbackInfo& info);
 Napi::Value PackSparseS8(const Napi::CallbackInfo& info);
 Napi::Value Spmm(const Napi::CallbackInfo& info);

@@ -6,18 +6,39 @@
 #include <string>
 
 #include "../conv_s8/conv_s8.h"
+#include "../conv_s8/lanes.h"
 #include "args.h"
 #include "bindings.h"
 #include "conv_args.h"
 #include "s8_args.h"
 
 namespace lite::binding {
+namespace {
+
+// options.pool {filterH, filterW, strideH, strideW}: a max pool over the conv's
+// output, its windows inside it (none: 1×1, stride 1).
+PoolWindow pool_window(const Napi::Env& env, const Napi::Object& o, const ConvShape& s) {
+  PoolWindow p;
+  if (!present(o, "pool")) return p;
+  if (!o.Get("pool").IsObject()) throw_type(env, "options.pool must be an object {filterH, filterW, strideH, strideW}");
+  const Napi::Object pool = o.Get("pool").As<Napi::Object>();
+  p.h = field(env, pool, "options.pool", "filterH", 1);
+  p.w = field(env, pool, "options.pool", "filterW", 1);
+  p.stride_h = field(env, pool, "options.pool", "strideH", 1);
+  p.stride_w = field(env, pool, "options.pool", "strideW", 1);
+  if (p.h > s.out_h || p.w > s.out_w)
+    throw_range(env, "options.pool's window (" + std::to_string(p.h) + "×" + std::to_string(p.w) +
+                         ") must fit the conv's output (" + std::to_string(s.out_h) + "×" + std::to_string(s.out_w) + ")");
+  return p;
+}
+
+}  // namespace
 
 // conv2dS8(x, packedW, y, shape, options?): NHWC x, float32 (quantized to
 // uint8 statically with options.inputScale/inputZeroPoint, else dynamically per
 // tensor) or uint8 (already quantized with those), int8 conv with HWIO weights
 // packed as a K×N matrix, y float32 or uint8 (requantized with
-// options.outScale/outZeroPoint).
+// options.outScale/outZeroPoint), max pooled by options.pool when given.
 Napi::Value Conv2dS8(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
   require_args(info, 4, "conv2dS8(x, packedW, y, shape, options?)");
@@ -35,10 +56,17 @@ Napi::Value Conv2dS8(const Napi::CallbackInfo& info) {
   Typed packed;
   c.w = packed_arg(info, 1, k, s.out_c, &packed, "packedW", "filterH·filterW·inC × outC");
   require_count(env, x.length, input_size(env, s), "x", "batch·inH·inW·inC");
-  require_count(env, y.length, output_size(env, s), "y", "batch·outH·outW·outC");
   if (overlap(y, x) || overlap(y, packed)) throw_range(env, "y must not share memory with x or packedW");
 
   const Napi::Object o = options_arg(info, 4);
+  c.pool = pool_window(env, o, s);
+  if (c.pool.none()) {
+    require_count(env, y.length, output_size(env, s), "y", "batch·outH·outW·outC");
+  } else {
+    const int64_t h = c.pool.out(s.out_h, c.pool.h, c.pool.stride_h), w = c.pool.out(s.out_w, c.pool.w, c.pool.stride_w);
+    require_count(env, y.length, product(env, {s.batch, h, w, s.out_c}, "batch·pooledH·pooledW·outC"), "y",
+                  "batch·pooledH·pooledW·outC (pooledH = (outH − pool.filterH) / pool.strideH + 1, rounded down)");
+  }
   c.dynamic = !present(o, "inputScale");
   if (c.dynamic && present(o, "inputZeroPoint"))
     throw_type(env, "options.inputZeroPoint needs options.inputScale (without both, x is quantized dynamically)");
@@ -80,6 +108,17 @@ Napi::Value Conv2dS8(const Napi::CallbackInfo& info) {
   }
   if (!finite) throw_range(env, "x must be finite (it holds NaN or ±Infinity)");
   return env.Undefined();
+}
+
+// conv2dS8Direct(shape, options?): whether conv2dS8 runs this shape on the direct
+// pixel-lane kernel (conv_s8/lanes.h) when its weights are int8, its input is
+// statically quantized and y is a Uint8Array (options.pool as conv2dS8's) — the runtime asks it to know
+// whether such a layer beats the fp32 kernel.
+Napi::Value Conv2dS8Direct(const Napi::CallbackInfo& info) {
+  require_args(info, 1, "conv2dS8Direct(shape, options?)");
+  lanes::Plan plan;
+  const ConvShape s = conv_shape(info, 0, false);
+  return Napi::Boolean::New(info.Env(), lanes::runs(s, pool_window(info.Env(), options_arg(info, 1), s), &plan));
 }
 
 }  // namespace lite::binding

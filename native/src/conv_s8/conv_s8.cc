@@ -3,15 +3,19 @@
 // scratch, each part walks its pixels in L2-sized tiles of uint8 im2col rows
 // (padding taps hold the zero point, so they add exactly 0) and runs the GEMM
 // on each tile. Pointwise convs (and dense layers, 1×1 over [M, 1, 1, K]) skip
-// im2col: the quantized x is already the GEMM's A.
+// im2col: the quantized x is already the GEMM's A. Shapes with few input bytes
+// per output step and few output channels run the direct kernel of lanes.h.
 #include "conv_s8.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "../conv/im2col.h"
+#include "../dw_s8/dw_s8.h"
 #include "../runtime/thread_pool.h"
+#include "lanes.h"
 
 namespace lite {
 namespace {
@@ -33,10 +37,69 @@ bool quantize_static_all(const float* x, int64_t n, float scale, int32_t zp, uin
   return std::all_of(ok.begin(), ok.end(), [](char v) { return v != 0; });
 }
 
+// The direct kernel (lanes.h): x quantized (or copied) into the padded layout,
+// the zero point in the padding, then the 16-pixel tiles split over the pool.
+bool lanes_forward(const ConvS8Args& c, const lanes::Plan& plan) {
+  const ConvShape& s = c.shape;
+  const int64_t row = s.in_w * s.in_c, bytes = s.batch * plan.pad_h * plan.pad_w * s.in_c;
+  uint8_t* const buffer = scratch_bytes(0, lanes::kFrontSlack + bytes + lanes::kBackSlack);
+  uint8_t* const padded = buffer + lanes::kFrontSlack;
+  std::memset(buffer, 0, lanes::kFrontSlack);
+  std::memset(padded + bytes, 0, lanes::kBackSlack);
+  if (plan.pad_h == s.in_h && plan.pad_w == s.in_w) {  // no padding: x's own layout
+    if (c.xq)
+      std::memcpy(padded, c.xq, static_cast<size_t>(bytes));
+    else if (!quantize_static_all(c.x, bytes, c.input_scale, c.zero_point, padded))
+      return false;
+  } else {
+    std::memset(padded, c.zero_point, static_cast<size_t>(bytes));
+    for (int64_t r = 0; r < s.batch * s.in_h; ++r) {
+      const int64_t b = r / s.in_h, x_r = r % s.in_h;
+      uint8_t* dst = padded + ((b * plan.pad_h + x_r + s.pad_top) * plan.pad_w + s.pad_left) * s.in_c;
+      if (c.xq)
+        std::memcpy(dst, c.xq + r * row, static_cast<size_t>(row));
+      else if (!kernels().quantize_static_u8(c.x + r * row, row, c.input_scale, c.zero_point, dst))
+        return false;
+    }
+  }
+#if defined(LITE_X86)
+  const int64_t m = s.batch * plan.out_h * plan.out_w, tiles = (m + lanes::kLanes - 1) / lanes::kLanes;
+  const int64_t parts = parts_for(tiles, double(m) * plan.phases * plan.quads * 4 * s.out_c);
+  run_parts(parts, tiles, [&](int64_t t0, int64_t t1, int64_t) {
+    lanes::run_avx512vbmi(c, padded, c.zero_point, plan, t0, t1);
+  });
+#endif
+  return true;
+}
+
+// A pooled conv without the direct kernel: the conv into scratch, then the max pool.
+bool pooled_forward(const ConvS8Args& c) {
+  const ConvShape& s = c.shape;
+  const bool u8 = c.output == s8::Output::Uint8;
+  thread_local std::vector<float> unpooled;
+  unpooled.resize(static_cast<size_t>(u8 ? (pixels(s) * s.out_c + 3) / 4 : pixels(s) * s.out_c));
+  ConvS8Args whole = c;
+  whole.pool = PoolWindow{};
+  whole.y = unpooled.data();
+  if (!conv2d_s8_forward(whole)) return false;
+  const PoolWindow& p = c.pool;
+  const PoolShape ps{s.batch, s.out_h, s.out_w, s.out_c, p.out(s.out_h, p.h, p.stride_h), p.out(s.out_w, p.w, p.stride_w),
+                     p.h, p.w, p.stride_h, p.stride_w, 0, 0};
+  if (u8)
+    kernels().dw_s8->max_pool({ps, reinterpret_cast<const uint8_t*>(unpooled.data()), static_cast<uint8_t*>(c.y)});
+  else
+    kernels().max_pool(ps, unpooled.data(), static_cast<float*>(c.y));
+  return true;
+}
+
 }  // namespace
 
 bool conv2d_s8_forward(const ConvS8Args& c) {
   const ConvShape& s = c.shape;
+  lanes::Plan plan;
+  if (!c.dynamic && c.output == s8::Output::Uint8 && c.w.bits == 8 && lanes::runs(s, c.pool, &plan))
+    return lanes_forward(c, plan);
+  if (!c.pool.none()) return pooled_forward(c);
   const int64_t in_pixels = s.batch * s.in_h * s.in_w;
   const int64_t m = pixels(s), k = filter_k(s), n = s.out_c;
   uint8_t* q = c.xq ? nullptr : scratch_bytes(0, in_pixels * s.in_c);

@@ -12,6 +12,15 @@
 
 namespace lite {
 
+// A max pool over the convolution's output, fused into it: windows h×w every
+// stride_h, stride_w pixels, all inside the output (no padding). Max commutes
+// with the monotone epilogue, so y is exactly the pool of the unpooled y.
+struct PoolWindow {
+  int64_t h = 1, w = 1, stride_h = 1, stride_w = 1;
+  bool none() const { return h == 1 && w == 1 && stride_h == 1 && stride_w == 1; }
+  int64_t out(int64_t in, int64_t size, int64_t stride) const { return (in - size) / stride + 1; }
+};
+
 struct ConvS8Args {
   ConvShape shape;
   const float* x;       // batch·inH·inW·inC, NHWC; null when xq is given
@@ -31,7 +40,8 @@ struct ConvS8Args {
   float lo, hi;            // the epilogue's clamp
   int32_t out_zero_point;  // uint8 y
   s8::Output output;       // Float32 or Uint8
-  void* y;  // batch·outH·outW·outC
+  PoolWindow pool;         // none: 1×1, stride 1
+  void* y;  // batch·outH·outW·outC, or batch·pooledH·pooledW·outC
 };
 
 // Returns false, leaving y unspecified, when x holds NaN or ±Infinity.

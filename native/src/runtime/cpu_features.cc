@@ -29,6 +29,7 @@ CpuFeatures detect() {
   const bool f512 = b & (1u << 16), dq = b & (1u << 17), bw = b & (1u << 30), vl = b & (1u << 31);
   f.avx512 = f.avx2_fma && zmm_saved && f512 && dq && bw && vl;
   f.avx512_vnni = f.avx512 && (c & (1u << 11));
+  f.avx512_vbmi = f.avx512 && (c & (1u << 1));
   f.avx512_vpopcntdq = f.avx512 && (c & (1u << 14));
   __cpuid_count(7, 1, a, b, c, d);
   f.avx_vnni = f.avx2_fma && (a & (1u << 4));

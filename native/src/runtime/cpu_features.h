@@ -7,6 +7,7 @@ struct CpuFeatures {
   bool avx2_fma = false;
   bool avx512 = false;       // F + BW + DQ + VL
   bool avx512_vnni = false;
+  bool avx512_vbmi = false;  // byte permutes (vpermb, vpermi2b)
   bool avx_vnni = false;
   bool avx512_vpopcntdq = false;
 };

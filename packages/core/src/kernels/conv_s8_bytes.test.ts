@@ -3,12 +3,14 @@
 // with the next layer's scale and zero point. Native equals the reference
 // exactly on small geometries (k not a multiple of 4 included: im2col rows are
 // padded to whole quads and read in place), odd shapes and threaded sizes; a
-// uint8 x gives what the float32 x it quantizes gives. Run once per ISA path.
+// uint8 x gives what the float32 x it quantizes gives; a fused max pool
+// (options.pool; the direct kernel of native/src/conv_s8/lanes.h where the
+// shape fits it) equals the reference too. Run once per ISA path.
 import { describe, expect, it } from 'vitest';
 import { Failures, guardedOutput, rng } from '../testing/kernel_checks.js';
 import { kernelInfo, kernels, reference } from './index.js';
 import { quantizeStatic as quantize } from './reference/conv_s8.js';
-import type { Activation, ConvS8Options, ConvShape } from './index.js';
+import type { Activation, ConvS8Options, ConvS8Pool, ConvShape } from './index.js';
 
 const info = kernelInfo();
 const ACTIVATIONS: Activation[] = ['linear', 'relu', 'relu6'];
@@ -24,7 +26,8 @@ function shape(batch: number, inH: number, inW: number, inC: number, outC: numbe
 /** Native vs reference for one x/y type combination: '' when equal and native stays inside y. */
 function compare(label: string, s: ConvShape, x: Float32Array | Uint8Array, packed: Uint8Array, bytesOut: boolean,
   options: ConvS8Options): string {
-  const n = s.batch * s.outH * s.outW * s.outC;
+  const p = options.pool, pooled = (out: number, f: number, stride: number) => Math.floor((out - f) / stride) + 1;
+  const n = p ? s.batch * pooled(s.outH, p.filterH, p.strideH) * pooled(s.outW, p.filterW, p.strideW) * s.outC : s.batch * s.outH * s.outW * s.outC;
   const want = bytesOut ? new Uint8Array(n) : new Float32Array(n);
   reference.conv2dS8(x, packed, want, s, options);
   const out = bytesOut ? guardedOutput(Uint8Array, n, 77, 0xEE, 64) : guardedOutput(Float32Array, n, 7.5, Number.NaN, 24);
@@ -55,6 +58,14 @@ function runAll(s: ConvShape, seed: number, failures: Failures): void {
   failures.add(compare(`${label} u8→f32`, s, q, packed, false, options));
   failures.add(compare(`${label} f32→u8`, s, x, packed, true, bytes));
   failures.add(compare(`${label} u8→u8`, s, q, packed, true, bytes));
+  // Fused max pools: disjoint 2×2 windows, and overlapping ones wider than their stride.
+  const pools: ConvS8Pool[] = [{ filterH: 2, filterW: 2, strideH: 2, strideW: 2 }, { filterH: 3, filterW: 2, strideH: 1, strideW: 1 }];
+  for (const pool of pools.filter((p) => p.filterH <= s.outH && p.filterW <= s.outW)) {
+    const at = `${label} pool ${pool.filterH}×${pool.filterW}/${pool.strideH}×${pool.strideW}`;
+    failures.add(compare(`${at} f32→u8`, s, x, packed, true, { ...bytes, pool }));
+    failures.add(compare(`${at} u8→u8`, s, q, packed, true, { ...bytes, pool }));
+    failures.add(compare(`${at} f32→f32`, s, x, packed, false, { ...options, pool }));
+  }
   // A uint8 x is exactly the float32 x it quantizes.
   const fromFloat = new Float32Array(s.batch * s.outH * s.outW * s.outC), fromBytes = new Float32Array(fromFloat.length);
   kernels.conv2dS8(x, packed, fromFloat, s, options);

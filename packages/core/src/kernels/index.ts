@@ -1,8 +1,8 @@
-import type { Kernels } from './types.js';
+import type { ConvS8Pool, ConvShape, Kernels } from './types.js';
 import { reference } from './reference/index.js';
 
 export type { Kernels } from './types.js';
-export type { Activation, BinaryOp, ConvS8Options, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, PoolShape } from './types.js';
+export type { Activation, BinaryOp, ConvS8Options, ConvS8Pool, ConvShape, GemmOptions, GemmS8Options, MatmulDynamicOptions, PoolShape } from './types.js';
 export type { BconvOptions, BinaryOutputOptions, PackBitsOptions } from './types.js';
 export type { SpmmOptions } from './types.js';
 export type { AddU8Options, DepthwiseS8Options } from './types.js';
@@ -20,10 +20,10 @@ export interface KernelInfo {
 
 type NativeModule = typeof import('@lite/native');
 
-async function loadNative(): Promise<{ kernels: Kernels; info: KernelInfo }> {
+async function loadNative(): Promise<{ kernels: Kernels; info: KernelInfo; direct?: NativeModule['default']['conv2dS8Direct'] }> {
   try {
     const native = ((await import('@lite/native')) as NativeModule).default;
-    return { kernels: native, info: { native: true, isa: native.isa(), threads: native.numThreads() } };
+    return { kernels: native, info: { native: true, isa: native.isa(), threads: native.numThreads() }, direct: native.conv2dS8Direct };
   } catch (err) {
     const loadError = err instanceof Error ? err.message : String(err);
     process.emitWarning(`lite: native kernels unavailable, using the TypeScript reference kernels (slow): ${loadError}`);
@@ -35,6 +35,16 @@ const loaded = await loadNative();
 
 /** The kernels in use: native when the addon loads, else the reference (one warning). */
 export const kernels: Kernels = loaded.kernels;
+
+/**
+ * Whether kernels.conv2dS8 runs this shape (pooled by `pool`) on its direct
+ * kernel with int8 weights, a static input scale and a uint8 y (native
+ * AVX-512 VNNI + VBMI; false for the reference): the runtime asks it where
+ * int8 beats fp32 only on that kernel.
+ */
+export function conv2dS8Direct(shape: ConvShape, pool?: ConvS8Pool): boolean {
+  return loaded.direct?.(shape, pool ? { pool } : {}) ?? false;
+}
 
 /** Which kernels are in use, and why not native when they are not. */
 export function kernelInfo(): KernelInfo {

@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivationQuant, CompressedTensor, GraphNode, Int8Tensor, LiteGraph } from '../graph/index.js';
 import { createRng } from '../data/random.js';
+import { conv2dS8Direct } from '../kernels/index.js';
 import { int8Flow } from './int8_flow.js';
 import { LiteModel } from './lite_model.js';
 import { buildPlan, runPlan } from './plan.js';
@@ -128,9 +129,15 @@ describe('uint8 flow', () => {
       const weights = prepareWeights(calibrated);
       const shapes = inferShapes(calibrated, new Map([['x', [batch, ...shape]]]), (w) => weights.get(w)!.shape);
       const flow = int8Flow(calibrated, weights, shapes, new Set(['stem_pad']));
+      // seedCnn's conv1 (5×5×1) reads float32 below MIN_FLOAT_INPUT_CHANNELS: int8 (fused with pool1) only on conv2dS8's direct kernel.
+      const conv1 = conv2dS8Direct({
+        batch, inH: 28, inW: 28, inC: 1, outH: 24, outW: 24, outC: 10, filterH: 5, filterW: 5,
+        strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
+      }, { filterH: 2, filterW: 2, strideH: 2, strideW: 2 });
       expect([...flow.values.keys()]).toEqual(name === 'seedCnn-style'
-        ? ['conv2', 'pool2', 'flat', 'fc1'] // conv1 (5×5×1) reads float32 below MIN_FLOAT_INPUT_CHANNELS: fp32
+        ? [...(conv1 ? ['conv1', 'pool1'] : []), 'conv2', 'pool2', 'flat', 'fc1']
         : ['stem', 'b1_e', 'b1_dw', 'b1_p', 'b1_add', 'b2_e', 'b2_dw', 'b2_p', 'b3_e', 'b3_dw', 'b3_p', 'b3_add', 'head']);
+      expect([...flow.pooled]).toEqual(name === 'seedCnn-style' ? [...(conv1 ? [['pool1', 'conv1']] : []), ['pool2', 'conv2']] : []);
       const float = run(calibrated, x, [batch, ...shape], false);
       const bytes = run(calibrated, x, [batch, ...shape], true);
       const classes = float.length / batch;

@@ -18,9 +18,13 @@
  * range [min y − max x, max y − min x] their calibrated ranges imply), and
  * maxPool2d/flatten/reshape and folded ZeroPadding2D (whatever their own
  * readers take). Anything else, and every graph output, stays float32.
+ *
+ * A uint8 conv read only by a max pool runs fused with it (conv2dS8's pool
+ * option: one pass, the pool's windows' max taken on the int32 sums before the
+ * epilogue); the pool's step is that conv and the conv's own step is empty.
  */
 import type { ActivationQuant, GraphActivation, GraphNode, LiteGraph } from '../graph/index.js';
-import { kernels, type AddU8Options, type ConvShape } from '../kernels/index.js';
+import { conv2dS8Direct, kernels, type AddU8Options, type ConvS8Pool, type ConvShape } from '../kernels/index.js';
 import { isKernelActivation } from './activations.js';
 import { nodeInputs } from './shapes.js';
 import {
@@ -40,20 +44,33 @@ export interface Int8Flow {
   values: Map<string, ActivationQuant>;
   /** Depthwise convs that read a uint8 value, with their int8 weights. */
   depthwise: Map<string, DepthwiseS8Weight>;
+  /** Max pools run fused into the uint8 conv they read: pool name → conv name. */
+  pooled: Map<string, string>;
 }
 
 /** No value held as uint8 (the flow disabled). */
-export const NO_INT8_FLOW: Int8Flow = { values: new Map(), depthwise: new Map() };
+export const NO_INT8_FLOW: Int8Flow = { values: new Map(), depthwise: new Map(), pooled: new Map() };
 
 /**
  * A conv reading float32 (quantizing it itself) writes uint8 when its depth
- * K = fh·fw·inC reaches MIN_INT8_DEPTH or its input has at least this many
- * channels; below, it runs the fp32 kernel and writes float32. im2col copies
- * runs of inC bytes: at batch 256, 1 thread, the MobileNetV2-style stem (3×3×3,
- * K = 27) takes 7.9 ms int8 vs 11.7 ms fp32, seedCnn's conv1 (5×5×1, K = 25)
- * 1.5 ms int8 vs 0.53 ms fp32.
+ * K = fh·fw·inC reaches MIN_INT8_DEPTH, its input has at least this many
+ * channels, or conv2dS8 runs it on its direct kernel (conv2dS8Direct); else it
+ * runs the fp32 kernel and writes float32. im2col copies runs of inC bytes: at
+ * batch 256, 1 thread, the MobileNetV2-style stem (3×3×3, K = 27) takes 7.9 ms
+ * int8 vs 11.7 ms fp32, seedCnn's conv1 (5×5×1, K = 25) 1.5 ms int8 vs 0.53 ms
+ * fp32 — and 0.29 ms on the direct kernel with pool1 fused, vs 0.74 ms for
+ * both in fp32.
  */
 export const MIN_FLOAT_INPUT_CHANNELS = 3;
+
+/** conv2dS8's pool option for a max pool node over a conv output of shape `xs`, when its windows lie inside it. */
+export function fusablePool(node: GraphNode, xs: number[] | undefined): ConvS8Pool | null {
+  if (node.op !== 'maxPool2d' || xs?.length !== 4) return null;
+  const s = poolShape(node, xs);
+  const inside = (n: number, f: number, stride: number) => Math.floor((n - f) / stride) + 1;
+  if (s.padTop !== 0 || s.padLeft !== 0 || s.outH !== inside(s.inH, s.filterH, s.strideH) || s.outW !== inside(s.inW, s.filterW, s.strideW)) return null;
+  return { filterH: s.filterH, filterW: s.filterW, strideH: s.strideH, strideW: s.strideW };
+}
 
 /** The uint8 quantization of a relu6 output that no calibrated reader fixes: [0, 6] over 255 steps. */
 export const RELU6_QUANT: ActivationQuant = { scale: Math.fround(6 / 255), zeroPoint: 0 };
@@ -157,15 +174,31 @@ export function int8Flow(
     const [lx, hx] = range(qx), [ly, hy] = range(qy);
     return rangeQuant(ly - hx, hy - lx);
   };
+  // The max pool a conv's output goes to alone (its windows inside it): the conv may run fused with it.
+  const poolAfter = (node: GraphNode): { name: string; pool: ConvS8Pool } | null => {
+    const users = readers.get(node.name) ?? [];
+    const pool = users.length === 1 && !outputs.has(node.name) ? fusablePool(users[0], shapes.get(node.name)) : null;
+    return pool ? { name: users[0].name, pool } : null;
+  };
+  // Whether conv2dS8 runs a conv reading float32 on its direct kernel (no folded padding: its own geometry).
+  const direct = (node: Extract<GraphNode, { op: 'conv2d' }>, kernel: number[]): boolean => {
+    const xs = shapes.get(node.input);
+    if (pads.has(node.input) || xs?.length !== 4) return false;
+    return conv2dS8Direct(convGeometry(node, xs, kernel), poolAfter(node)?.pool);
+  };
+  const pooled = new Map<string, string>();
   for (const node of graph.nodes) {
     let q: ActivationQuant | null = null;
     const int = staticInt(node, weights);
     if (int && (node.op === 'conv2d' || node.op === 'dense') && isKernelActivation(node.activation)) {
       const n = int.shape[int.shape.length - 1], depth = int.shape.reduce((a, b) => a * b, 1) / n;
       const inC = node.op === 'conv2d' ? int.shape[2] : depth;
-      if (values.has(sourceOf(node.input)) || depth >= MIN_INT8_DEPTH || inC >= MIN_FLOAT_INPUT_CHANNELS) {
+      if (values.has(sourceOf(node.input)) || depth >= MIN_INT8_DEPTH || inC >= MIN_FLOAT_INPUT_CHANNELS
+        || (node.op === 'conv2d' && direct(node, int.shape))) {
         q = produced(node.name, node.activation);
       }
+      const after = q && node.op === 'conv2d' ? poolAfter(node) : null;
+      if (after) pooled.set(after.name, node.name);
     } else if (node.op === 'depthwiseConv2d' && dwWeights.has(node.name)) {
       // Runs on the uint8 kernel exactly when its input (through a folded pad) is uint8.
       if (!values.has(sourceOf(node.input))) continue;
@@ -179,15 +212,46 @@ export function int8Flow(
     }
     if (q) values.set(node.name, { scale: q.scale, zeroPoint: q.zeroPoint });
   }
-  return { values, depthwise };
+  return { values, depthwise, pooled };
 }
 
-/** What the uint8 steps ask of the plan: its StepContext and a value's bytes (null for a float32 value). */
+/** What the uint8 steps ask of the plan: its StepContext, a value's bytes (null for a float32 value) and a node by name. */
 export interface Int8Context extends StepContext {
   bytes(name: string): Uint8Array | null;
+  node(name: string): GraphNode;
 }
 
 const NO_PADDING: ExtraPadding = [[0, 0], [0, 0]];
+
+/**
+ * The step of an int8 conv2d/dense reading or writing uint8 into `y` (its own
+ * value, or with `pool` the max pool's it runs fused with), or null when it
+ * does neither (the plan builds its float32 step).
+ */
+function intStep(node: Extract<GraphNode, { op: 'conv2d' | 'dense' }>, ctx: Int8Context, y: Float32Array | Uint8Array,
+  requant: { outScale?: number; outZeroPoint?: number }, pool?: ConvS8Pool): Step | null {
+  const source = node.op === 'conv2d' ? ctx.convSource(node.input) : { name: node.input, padding: NO_PADDING };
+  const xq = ctx.bytes(source.name);
+  if (!xq && !(y instanceof Uint8Array)) return null;
+  const int = ctx.weight(node.kernel) as PackedIntWeight;
+  let shape: ConvShape;
+  if (node.op === 'conv2d') {
+    shape = convGeometry(node, ctx.shape(source.name), int.shape, source.padding);
+  } else {
+    const [k, n] = int.shape;
+    const m = ctx.shape(node.input).reduce((a, b) => a * b, 1) / k;
+    shape = {
+      batch: m, inH: 1, inW: 1, inC: k, outH: 1, outW: 1, outC: n, filterH: 1, filterW: 1,
+      strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
+    };
+  }
+  const x = xq ?? ctx.value(source.name);
+  const bias = node.bias === undefined ? null : weightValues(ctx.weight(node.bias));
+  const { fused, after } = epilogue(node.activation);
+  const options = { ...inputQuantOptions(node.inputQuant), scaleB: int.scale, bias, activation: fused, ...requant, ...(pool ? { pool } : {}) };
+  const run = () => kernels.conv2dS8(x, int.packed, y, shape, options);
+  return y instanceof Float32Array ? withActivation(run, after, node, y, shape.outC) : run;
+}
 
 /**
  * The step of a node that reads or writes a uint8 value, or null when the node
@@ -199,28 +263,8 @@ export function int8Step(node: GraphNode, flow: Int8Flow, ctx: Int8Context): Ste
   switch (node.op) {
     case 'conv2d':
     case 'dense': {
-      const source = node.op === 'conv2d' ? ctx.convSource(node.input) : { name: node.input, padding: NO_PADDING };
-      const xq = ctx.bytes(source.name);
-      if (!xq && !out) return null;
-      const int = ctx.weight(node.kernel) as PackedIntWeight;
-      let shape: ConvShape;
-      if (node.op === 'conv2d') {
-        shape = convGeometry(node, ctx.shape(source.name), int.shape, source.padding);
-      } else {
-        const [k, n] = int.shape;
-        const m = ctx.shape(node.input).reduce((a, b) => a * b, 1) / k;
-        shape = {
-          batch: m, inH: 1, inW: 1, inC: k, outH: 1, outW: 1, outC: n, filterH: 1, filterW: 1,
-          strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
-        };
-      }
-      const x = xq ?? ctx.value(source.name);
-      const y = ctx.bytes(node.name) ?? ctx.value(node.name);
-      const bias = node.bias === undefined ? null : weightValues(ctx.weight(node.bias));
-      const { fused, after } = epilogue(node.activation);
-      const options = { ...inputQuantOptions(node.inputQuant), scaleB: int.scale, bias, activation: fused, ...requant };
-      const run = () => kernels.conv2dS8(x, int.packed, y, shape, options);
-      return y instanceof Float32Array ? withActivation(run, after, node, y, shape.outC) : run;
+      if ([...flow.pooled.values()].includes(node.name)) return () => {}; // runs fused in its pool's step
+      return intStep(node, ctx, ctx.bytes(node.name) ?? ctx.value(node.name), requant);
     }
     case 'depthwiseConv2d': {
       const w = flow.depthwise.get(node.name);
@@ -236,6 +280,11 @@ export function int8Step(node: GraphNode, flow: Int8Flow, ctx: Int8Context): Ste
       return y instanceof Float32Array ? withActivation(run, after, node, y, shape.outC) : run;
     }
     case 'maxPool2d': {
+      const conv = flow.pooled.get(node.name);
+      if (conv) {
+        const producer = ctx.node(conv) as Extract<GraphNode, { op: 'conv2d' }>;
+        return intStep(producer, ctx, ctx.bytes(node.name)!, requant, fusablePool(node, ctx.shape(conv))!);
+      }
       if (!out) return null;
       const x = ctx.bytes(node.input)!, y = ctx.bytes(node.name)!;
       const shape = poolShape(node, ctx.shape(node.input));

@@ -129,13 +129,16 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
   const int8 = options.uint8Activations ?? true ? int8Flow(graph, weights, shapes, new Set(pads.keys())) : NO_INT8_FLOW;
 
   // The step index of every value's last reader, following aliases back to the buffer's owner.
+  // A conv fused into the max pool after it (int8Flow's pooled) reads its input at the pool's step.
+  const index = new Map(graph.nodes.map((n, i) => [n.name, i]));
+  const fusedAt = new Map([...int8.pooled].map(([pool, conv]) => [conv, index.get(pool)!]));
   const end = new Map<string, number>();
   for (const name of outputs) end.set(name, Infinity);
   for (let i = graph.nodes.length - 1; i >= 0; i--) {
     const node = graph.nodes[i];
     const nodeEnd = end.get(node.name) ?? i;
     for (const input of nodeInputs(node).map(source)) {
-      const reach = node.op === 'flatten' || node.op === 'reshape' ? nodeEnd : i;
+      const reach = node.op === 'flatten' || node.op === 'reshape' ? nodeEnd : fusedAt.get(node.name) ?? i;
       end.set(input, Math.max(end.get(input) ?? -1, reach));
     }
   }
@@ -159,6 +162,7 @@ export function buildPlan(graph: LiteGraph, weights: ReadonlyMap<string, Runtime
     value: viewOf,
     shape: (name: string) => shapes.get(name)!,
     weight: (name: string) => weights.get(name)!,
+    node: (name: string) => graph.nodes[index.get(name)!],
     convSource: (name: string) => pads.get(name) ?? { name, padding: [[0, 0], [0, 0]] as ExtraPadding },
     packed: (name: string): Uint32Array | null => {
       const p = flow.get(name);

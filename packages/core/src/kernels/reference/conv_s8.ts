@@ -4,11 +4,13 @@
  * already quantized), the uint8 im2col matrix built from the shared window
  * iterator (padding taps hold the zero point), then the reference gemmS8 with
  * y's type as its out (float32, or uint8 requantized with outScale and
- * outZeroPoint). Native results must equal these exactly
- * (native/src/conv_s8/conv_s8.h).
+ * outZeroPoint), max pooled by options.pool when given. Native results must
+ * equal these exactly (native/src/conv_s8/conv_s8.h).
  */
-import type { ConvS8Options, ConvShape } from '../types.js';
+import type { ConvS8Options, ConvShape, PoolShape } from '../types.js';
+import { maxPoolU8 } from './dw_s8.js';
 import { gemmS8, quantizeInto, roundHalfEven } from './gemm_s8.js';
+import { maxPool } from './pool.js';
 import { convWindows } from './window.js';
 
 /** q = clamp(roundHalfEven(x / scale) + zp, 0, 255), the division in float32. */
@@ -16,9 +18,42 @@ export function quantizeStatic(x: Float32Array, scale: number, zp: number): Uint
   return Uint8Array.from(x, (v) => Math.min(255, Math.max(0, roundHalfEven(Math.fround(v / scale)) + zp)));
 }
 
+/** The max pool of options.pool over the conv's output, checked, or null without one. */
+function poolOf(s: ConvShape, options: ConvS8Options): PoolShape | null {
+  const p = options.pool;
+  if (p === undefined || p === null) return null;
+  for (const key of ['filterH', 'filterW', 'strideH', 'strideW'] as const) {
+    if (typeof p[key] !== 'number') throw new TypeError(`options.pool.${key} must be a number`);
+    if (!Number.isInteger(p[key]) || p[key] < 1) throw new RangeError(`options.pool.${key} must be an integer ≥ 1, got ${p[key]}`);
+  }
+  if (p.filterH > s.outH || p.filterW > s.outW)
+    throw new RangeError(`options.pool's window (${p.filterH}×${p.filterW}) must fit the conv's output (${s.outH}×${s.outW})`);
+  return {
+    batch: s.batch, inH: s.outH, inW: s.outW, channels: s.outC,
+    outH: Math.floor((s.outH - p.filterH) / p.strideH) + 1, outW: Math.floor((s.outW - p.filterW) / p.strideW) + 1,
+    filterH: p.filterH, filterW: p.filterW, strideH: p.strideH, strideW: p.strideW, padTop: 0, padLeft: 0,
+  };
+}
+
 /** Reference of NativeKernels.conv2dS8. */
 export function conv2dS8(x: Float32Array | Uint8Array, packedW: Uint8Array, y: Float32Array | Uint8Array, s: ConvShape,
   options: ConvS8Options = {}): void {
+  const pool = poolOf(s, options);
+  if (pool) {
+    const { pool: _, ...unpooled } = options;
+    const n = s.batch * s.outH * s.outW * s.outC, want = pool.batch * pool.outH * pool.outW * pool.channels;
+    if (y.length !== want) throw new RangeError(`y has ${y.length} elements but batch·pooledH·pooledW·outC is ${want}`);
+    if (y instanceof Uint8Array) {
+      const whole = new Uint8Array(n);
+      conv2dS8(x, packedW, whole, s, unpooled);
+      maxPoolU8(whole, y, pool);
+    } else {
+      const whole = new Float32Array(n);
+      conv2dS8(x, packedW, whole, s, unpooled);
+      maxPool(whole, y, pool);
+    }
+    return;
+  }
   const m = s.batch * s.outH * s.outW, k = s.filterH * s.filterW * s.inC, n = s.outC;
   const inSize = s.batch * s.inH * s.inW * s.inC;
   if (x.length !== inSize) throw new RangeError(`x has ${x.length} elements but batch·inH·inW·inC is ${inSize}`);
