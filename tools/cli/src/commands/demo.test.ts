@@ -165,11 +165,12 @@ describe.skipIf(!browser)(`report.html in headless Chromium${browser ? '' : ' (s
     expect(count(/<rect class="bar latency"[^>]*data-latency=/g)).toBe(rows * 2);
     expect(count(/<tr class="(reference|ours)">/g)).toBe(rows);
     const png = join(tmp, 'report.png');
-    const shot = await chromium(browser!, [`--screenshot=${png}`, '--window-size=1200,2000', page]);
+    // Tall enough for the table and every chart below it.
+    const shot = await chromium(browser!, [`--screenshot=${png}`, '--window-size=1200,4000', page]);
     expect(shot.code, shot.stderr).toBe(0);
     expect((await stat(png)).size).toBeGreaterThan(20_000);
     const { width, height, colours } = pngColours(await readFile(png));
-    expect([width, height]).toEqual([1200, 2000]);
+    expect([width, height]).toEqual([1200, 4000]);
     // A rendered page: many colours (text antialiasing, chart fills), the background not everything.
     expect(colours.size).toBeGreaterThan(50);
     const top = Math.max(...colours.values());
