@@ -71,9 +71,12 @@ export interface LayerRow extends Omit<LayerTiming, 'secPerCall' | 'gemm'> {
 }
 
 /**
- * Conv and dense layers with fewer multiply-adds per output run on the fp32
- * kernel even with int8 weights: mirrors MIN_INT8_DEPTH of @lite/core's
- * runtime/steps.ts (not exported); depthwise convs always run fp32.
+ * In the per-layer timings each layer runs alone, float32 in and out (no uint8
+ * flow): there a conv or dense layer with fewer multiply-adds per output runs
+ * on the fp32 kernel even with int8 weights (MIN_INT8_DEPTH of @lite/core's
+ * runtime/steps.ts) and a depthwise conv on the fp32 kernel. In the whole
+ * model the uint8 flow runs depthwise convs on depthwiseConv2dS8, and seedCnn's
+ * conv1 (K = 25) on conv2dS8's direct kernel with pool1 fused (runtime/int8_flow.ts).
  */
 export const INT8_MIN_DEPTH = 32;
 
