@@ -8,7 +8,7 @@
 // shape fits it) equals the reference too. Run once per ISA path.
 import { describe, expect, it } from 'vitest';
 import { Failures, guardedOutput, rng } from '../testing/kernel_checks.js';
-import { kernelInfo, kernels, reference } from './index.js';
+import { conv2dS8Direct, kernelInfo, kernels, reference } from './index.js';
 import { quantizeStatic as quantize } from './reference/conv_s8.js';
 import type { Activation, ConvS8Options, ConvS8Pool, ConvShape } from './index.js';
 
@@ -77,12 +77,17 @@ describe(`int8 conv with uint8 activations on the '${info.isa}' path equals the 
   it('small geometries: filters 1–5, strides 1–2, padding, channels 1–7 (k = 1..175, ragged quads)', () => {
     const failures = new Failures();
     let seed = 0;
+    let direct = 0;
     for (const f of [1, 2, 3, 5]) for (const stride of [1, 2]) for (const inC of [1, 2, 3, 7])
       for (const outC of [1, 10, 17]) {
         const pad = seed % 2 ? Math.floor(f / 2) : 0;
-        runAll(shape(1 + (seed % 2), f + 2 + (seed % 3), f + 1 + (seed % 4), inC, outC, f, stride, pad), seed++, failures);
+        const s = shape(1 + (seed % 2), f + 2 + (seed % 3), f + 1 + (seed % 4), inC, outC, f, stride, pad);
+        if (conv2dS8Direct(s)) direct++;
+        runAll(s, seed++, failures);
       }
     failures.expectNone();
+    // Where this path has the direct kernel (seedCnn's conv1 runs on it), many of these shapes exercise it.
+    if (conv2dS8Direct(shape(3, 28, 28, 1, 10, 5))) expect(direct).toBeGreaterThanOrEqual(10);
   });
 
   it('odd and large shapes: seedCnn layers, 1023 channels, threaded pixel counts', () => {
