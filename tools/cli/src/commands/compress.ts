@@ -1,5 +1,5 @@
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import {
   LiteModel, accuracyOn, entropyCode, inspectLite, isLiteGraph, runPipeline, toLiteGraph, writeLiteFile,
   isEntropyCoded, type Step, type StepContext, type StepRecord,
@@ -10,6 +10,7 @@ import { type CommandSpec, UsageError, parseArgs } from '../args.js';
 import { setupBackend } from '../backend.js';
 import { dataFlag, limitFlag, limitSamples, loadData } from '../data.js';
 import { formatBytes } from '../format.js';
+import { pathBytes } from '../path_bytes.js';
 import { type Io, printJson } from '../io.js';
 import { loadTeacher, teacherFlags } from '../teacher.js';
 import { trainingProgress } from '../progress.js';
@@ -104,21 +105,6 @@ function override(recipe: Recipe, flags: { sparsity?: number; bits?: number; 'fi
   }
 }
 
-/** The size of a model as given: a directory's files (model.json and weights), or the file. */
-async function inputSize(path: string): Promise<number> {
-  const info = await stat(path);
-  if (!info.isDirectory()) {
-    if (path.endsWith('.json')) return inputSize(dirname(path));
-    return info.size;
-  }
-  let bytes = 0;
-  for (const f of await readdir(path)) {
-    const s = await stat(join(path, f));
-    if (s.isFile()) bytes += s.size;
-  }
-  return bytes;
-}
-
 const pct = (x: number | undefined) => (x === undefined ? '—' : `${(100 * x).toFixed(2)}%`);
 
 /** Runs `lite compress`. */
@@ -147,7 +133,7 @@ export async function runCompress(argv: string[], io: Io): Promise<number> {
   const split = await loadData(flags.data, 'compress');
   const train = limitSamples(split.train, flags.limit, flags.seed);
   const test = limitSamples(split.test, flags.limit, 1);
-  const inputBytes = await inputSize(input);
+  const inputBytes = await pathBytes(input);
   const opened = await openLayersModel(input);
   const teacher = flags.teacher === undefined ? undefined : await loadTeacher(flags.teacher);
   const ctx: StepContext = { data: train, validation: test, evaluate: accuracyOn(test), progress: trainingProgress(io), seed: flags.seed, teacher };

@@ -58,7 +58,9 @@ describe('lite demo --quick', () => {
       }
     }
     const teacher = byName['seedCnn fp32'];
-    expect(teacher.ratio).toBe(1);
+    // × smaller is against the fp32 tfjs model directory: the teacher's own .lite (Huffman-coded f32) is a little smaller.
+    expect(teacher.ratio).toBeGreaterThan(1);
+    expect(teacher.ratio).toBeLessThan(1.5);
     expect(teacher.macs).toBe(480500);
     expect(teacher.params).toBe(21840);
     expect(teacher.accuracy).toBeGreaterThan(0.8);
@@ -68,7 +70,7 @@ describe('lite demo --quick', () => {
     expect(byName['ours: dynamic int8 (conv + dense)'].bytes).toBeLessThan(byName['ref: dynamic int8 (Linear only)'].bytes);
     expect(byName['ref: dynamic int8 as written'].accuracy).toBeLessThan(0.3);
     expect(byName.binary.layers.some((l: { bits: number }) => l.bits < 2)).toBe(true);
-    expect(byName['seedCnn deep compression'].ratio).toBeGreaterThan(10);
+    expect(byName['seedCnn deep compression'].ratio).toBeGreaterThan(20);
     expect(byName['lenet5 fp32'].macs).toBeGreaterThan(teacher.macs);
   });
 

@@ -5,7 +5,7 @@ import { pruneStep, type PruneOptions } from '@lite/prune';
 import { quantizeStep, type QuantizeStepOptions } from '@lite/quant';
 import { RECIPES } from '../recipes/index.js';
 import type { Model } from '../report.js';
-import { type DemoContext, type DemoRow, measureRow, since } from './row.js';
+import { type DemoContext, type DemoRow, measureRow, recordBaseline, since } from './row.js';
 import { SEED_RECIPE } from './teacher.js';
 
 /** The deep-compression recipe's steps with the demo's fine-tuning epochs. */
@@ -39,6 +39,7 @@ export async function pipelineRows(ctx: DemoContext, teacher: Model): Promise<De
   const lenet = createModel('lenet5', { seed: SEED_RECIPE.seed });
   try {
     await train(lenet, ctx.slowTrain, { ...SEED_RECIPE, epochs, progress: ctx.progress });
+    await recordBaseline(ctx, 'lenet5', lenet);
     rows.push(measureRow(ctx, lenet, { group: 'pipeline', arch: 'lenet5', name: 'lenet5 fp32', recipe: `seed recipe, ${epochs} epoch(s)`, seconds: since(t0) }));
     rows.push(await compress(ctx, lenet, 'lenet5'));
   } finally {

@@ -1,10 +1,14 @@
 // The demo's row model and how every row is measured: one compressed model, run on
 // the .lite runtime, its accuracy, file size, latency and MACs measured here.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
-  LiteModel, encodeLite, fromLayersModel, liteAccuracy, makeBatch, percentile, sparsifyGraph, summarizeGraph,
+  LiteModel, encodeLite, fromLayersModel, liteAccuracy, makeBatch, percentile, saveModel, sparsifyGraph, summarizeGraph,
   type Dataset, type LiteGraph, type ProgressSink,
 } from '@lite/core';
 import type { Io } from '../io.js';
+import { pathBytes } from '../path_bytes.js';
 import type { Model } from '../report.js';
 
 /** The demo's groups of rows, in table order. */
@@ -90,7 +94,7 @@ export interface DemoContext {
   /** A smaller training set for slow recipes (lenet5, binary) in quick mode. */
   slowTrain: Dataset;
   progress: ProgressSink;
-  /** fp32 .lite bytes of each architecture (the "× smaller" baseline), filled as teachers are measured. */
+  /** Bytes of each architecture's fp32 tfjs model directory (the "× smaller" baseline), recorded by {@link recordBaseline}. */
   baseline: Map<string, number>;
   /** Announces a step on stderr (progress). */
   step(text: string): void;
@@ -143,6 +147,20 @@ export interface RowInput {
 }
 
 /**
+ * Records `model` (an architecture's fp32 model) as the "× smaller" baseline of `arch`: the
+ * bytes of its tfjs model directory (model.json + weights.bin), as `lite compress` counts its input.
+ */
+export async function recordBaseline(ctx: DemoContext, arch: string, model: Model): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'lite-demo-baseline-'));
+  try {
+    await saveModel(model, dir);
+    ctx.baseline.set(arch, await pathBytes(dir));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Measures one model on the .lite runtime: test accuracy, .lite bytes, latency p50 at
  * batch 1 and 256, MACs (dense and nonzero), per-layer sparsity and bits.
  */
@@ -150,8 +168,6 @@ export function measureRow(ctx: DemoContext, model: Model | LiteGraph, row: RowI
   const raw = 'nodes' in model && model.tensors instanceof Map ? (model as LiteGraph) : fromLayersModel(model as Model);
   const graph = shippable(raw);
   const bytes = encodeLite(graph, { huffman: 'auto' }).length;
-  // The first row of an architecture is its fp32 model: the baseline of "× smaller".
-  if (!ctx.baseline.has(row.arch)) ctx.baseline.set(row.arch, bytes);
   const lite = LiteModel.fromGraph(graph);
   const accuracy = liteAccuracy(lite, ctx.test);
   const summary = summarizeGraph(graph);

@@ -42,5 +42,6 @@ export function formatTable(rows: DemoRow[]): string {
 export const TABLE_LEGEND =
   '✗ = the reference document\'s recipe as written (its bug reproduced), next to our fixed version.\n' +
   'accuracy: test split, on the .lite runtime; bytes: the .lite file (sparse kernels stored sparse, Huffman where smaller);\n' +
-  '× smaller: vs the fp32 model of the same architecture (seedStudent rows: vs the seedCnn teacher); p50: median latency on the\n' +
-  'lite runtime at batch 1 and 256; MACs per sample, dense and with zero weights skipped (nz); sparsity: zeros in conv/dense kernels.\n';
+  '× smaller: vs the fp32 tfjs model directory (model.json + weights.bin) of the same architecture, as `lite compress` counts\n' +
+  '(seedStudent rows: vs the seedCnn teacher); p50: median latency on the lite runtime at batch 1 and 256; MACs per sample, dense\n' +
+  'and with zero weights skipped (nz); sparsity: zeros in conv/dense kernels.\n';
