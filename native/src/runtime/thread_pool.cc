@@ -1,6 +1,8 @@
 #include "thread_pool.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -11,6 +13,31 @@ namespace lite {
 namespace {
 
 thread_local bool in_parallel_region = false;
+
+// How long a worker waiting for the next call, and the caller waiting for the
+// workers, spin before sleeping on the condition variable: waking a sleeping
+// thread costs ~50 µs on a VM (2-thread calls on 128 K elements took 68 µs vs
+// 19 µs on one thread), more than a whole step of a small model.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+inline void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// Spins until done() or kSpin has passed; returns done().
+template <class Done>
+bool spin_until(const Done& done) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (int i = 1;; ++i) {
+    if (done()) return true;
+    pause();
+    if (i % 64 == 0 && std::chrono::steady_clock::now() > until) return done();
+  }
+}
 
 int threads_from_env() {
   const char* env = std::getenv("LITE_NUM_THREADS");
@@ -50,13 +77,16 @@ class ThreadPool {
       fn_ = &fn;
       tasks_ = tasks;
       used_ = used;
-      pending_ = used - 1;
-      ++generation_;
+      pending_.store(used - 1);
+      generation_.fetch_add(1);
     }
     wake_.notify_all();
     run_chunk(0);
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    if (!spin_until([this] { return pending_.load() == 0; })) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_.wait(lock, [this] { return pending_.load() == 0; });
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
     fn_ = nullptr;
   }
 
@@ -71,15 +101,16 @@ class ThreadPool {
   void work(int index) {
     uint64_t seen = 0;
     for (;;) {
+      spin_until([&] { return generation_.load() != seen; });
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      wake_.wait(lock, [&] { return stopping_ || generation_.load() != seen; });
       if (stopping_) return;
-      seen = generation_;
+      seen = generation_.load();
       if (index >= used_) continue;
       lock.unlock();
       run_chunk(index);
       lock.lock();
-      if (--pending_ == 0) done_.notify_one();
+      if (pending_.fetch_sub(1) == 1) done_.notify_one();
     }
   }
 
@@ -89,8 +120,9 @@ class ThreadPool {
   std::condition_variable wake_, done_;
   const std::function<void(int64_t, int64_t)>* fn_ = nullptr;
   int64_t tasks_ = 0;
-  int used_ = 0, pending_ = 0;
-  uint64_t generation_ = 0;
+  int used_ = 0;
+  std::atomic<int> pending_{0};
+  std::atomic<uint64_t> generation_{0};
   bool stopping_ = false;
 };
 
