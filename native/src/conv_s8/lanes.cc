@@ -16,7 +16,8 @@ bool available() {
 }
 
 bool runs(const ConvShape& s, const PoolWindow& pool, Plan* p) {
-  if (!available() || s.out_c > kMaxChannels) return false;
+  // Negative padding (a pooled conv's phase, conv_s8.cc) would put x's first rows before the padded layout.
+  if (!available() || s.out_c > kMaxChannels || s.pad_top < 0 || s.pad_left < 0) return false;
   p->pad_h = std::max(s.pad_top + s.in_h, (s.out_h - 1) * s.stride_h + (s.filter_h - 1) * s.dilation_h + 1);
   p->pad_w = std::max(s.pad_left + s.in_w, (s.out_w - 1) * s.stride_w + (s.filter_w - 1) * s.dilation_w + 1);
   p->out_h = pool.out(s.out_h, pool.h, pool.stride_h);

@@ -46,7 +46,7 @@ struct Plan {
 bool available();
 
 // Whether the kernel runs shape s pooled by `pool` (available, outC ≤
-// kMaxChannels, and every quad of 16 pixels fits two 64-byte sources), with its plan. conv2dS8 runs it
+// kMaxChannels, padding ≥ 0, and every quad of 16 pixels fits two 64-byte sources), with its plan. conv2dS8 runs it
 // for an int8 weight, a static input scale and a uint8 y.
 bool runs(const ConvShape& s, const PoolWindow& pool, Plan* plan);
 
