@@ -93,7 +93,9 @@ describe(`int8 conv with uint8 activations on the '${info.isa}' path equals the 
   it('odd and large shapes: seedCnn layers, 1023 channels, threaded pixel counts', () => {
     const failures = new Failures();
     const shapes = [shape(3, 28, 28, 1, 10, 5), shape(4, 12, 12, 10, 20, 5), shape(1, 3, 3, 1023, 3, 1),
-      shape(2, 9, 9, 33, 31, 3, 2, 1), shape(64, 28, 28, 1, 10, 5), shape(7, 1, 1, 320, 50, 1)];
+      shape(2, 9, 9, 33, 31, 3, 2, 1), shape(64, 28, 28, 1, 10, 5), shape(7, 1, 1, 320, 50, 1),
+      // seedCnn's conv2 at a threaded batch: pooled 2×2/2 with a uint8 y, one strided conv per window position.
+      shape(64, 12, 12, 10, 20, 5)];
     shapes.forEach((s, i) => runAll(s, 100 + i, failures));
     failures.expectNone();
   });
