@@ -18,7 +18,7 @@ export interface CalibrateOptions {
  * or any other) through the fp32 graph and returns, for every
  * conv, depthwise and dense node (the runtime's uint8 flow runs depthwise
  * layers on uint8 inputs with it), the uint8 quantization of its input that `method`
- * chooses from the values it saw.
+ * chooses from the values it saw (min-max for a layer that reads the graph's input).
  */
 export function calibrateActivations(graph: LiteGraph, data: Dataset, options: CalibrateOptions = {}): Map<string, ActivationQuant> {
   const method = options.method ?? 'minmax';
@@ -29,7 +29,12 @@ export function calibrateActivations(graph: LiteGraph, data: Dataset, options: C
   const targets = quantTargets(graph);
   // One observer per distinct input value (several layers may read one value).
   const sources = [...new Set(targets.map((t) => t.node.input))];
-  const observers = new Map(sources.map((s) => [s, createObserver(method)]));
+  // A graph input is data, not an activation: its range is the data's own (min-max).
+  // Clipping calibrators are built for activations; on an input they can cut off what the
+  // model reads (on MNIST, KL's symmetric threshold lands on the background's spike,
+  // [−0.42, 0.42], and clips every stroke).
+  const graphInputs = new Set(graph.nodes.filter((n) => n.op === 'input').map((n) => n.name));
+  const observers = new Map(sources.map((s) => [s, createObserver(graphInputs.has(s) ? 'minmax' : method)]));
   const probe = LiteModel.fromGraph({ ...graph, outputs: sources });
   const inputs = new SampleBatches(probe, data);
   const batches = Math.ceil(samples / batchSize);

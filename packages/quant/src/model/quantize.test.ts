@@ -52,6 +52,10 @@ describe('quantize(model, options)', () => {
     }
     // After ReLU and pooling, conv2's and the dense layers' inputs are ≥ 0: zero point 0.
     expect(result.layers.slice(1).map((l) => l.inputQuant!.zeroPoint)).toEqual([0, 0, 0]);
+    // The graph input keeps the data's whole range (normalized MNIST: −0.42 to 2.82), whatever the method.
+    const input = result.layers[0].inputQuant!;
+    expect(input.scale * -input.zeroPoint).toBeLessThan(-0.4);
+    expect(input.scale * (255 - input.zeroPoint)).toBeGreaterThan(2.8);
     expect(drop).toBeLessThan(1);
   });
 
