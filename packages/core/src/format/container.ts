@@ -25,7 +25,7 @@ import {
   PREAMBLE_BYTES,
   SECTION_HUFFMAN,
   readU32,
-  sectionStart,
+  sectionOffsets,
   writeU32,
   type SectionEntry,
 } from './layout.js';
@@ -123,13 +123,8 @@ export function assembleLite(headerPayload: Uint8Array | HeaderPayload, sections
   const header = h.stored;
   const table = encodeSectionTable(sections.map((s) => ({ storedLength: s.stored.length, rawLength: s.rawLength, flags: s.flags, crc: crc32(s.stored) })));
   const tableEnd = PREAMBLE_BYTES + table.length;
-  let end = tableEnd + header.length;
-  const offsets = sections.map((s) => {
-    const at = sectionStart(end, aligned);
-    end = at + s.stored.length;
-    return at;
-  });
-  const out = new Uint8Array(end);
+  const offsets = sectionOffsets(tableEnd + header.length, sections.map((s) => s.stored.length), aligned);
+  const out = new Uint8Array(sections.length > 0 ? offsets.at(-1)! + sections.at(-1)!.stored.length : tableEnd + header.length);
   out.set(MAGIC, 0);
   writeU32(out, PRE.version, options.version ?? FORMAT_VERSION);
   writeU32(out, PRE.flags, (h.deflated ? FILE_HEADER_DEFLATED : 0) | (h.deflated && h.dictionary ? FILE_HEADER_DICTIONARY : 0) | (aligned ? FILE_SECTIONS_ALIGNED : 0));
@@ -257,8 +252,9 @@ export function inspectLite(input: Uint8Array | ArrayBuffer): LiteLayout {
   const sections: SectionEntry[] = [];
   let end = headerEnd;
   const table = decodeSectionTable(bytes, PREAMBLE_BYTES, tableEnd, sectionCount);
+  const offsets = sectionOffsets(headerEnd, table.map((e) => e.storedLength), aligned);
   table.forEach((e, i) => {
-    const offset = sectionStart(end, aligned);
+    const offset = offsets[i];
     if (e.storedLength > size - offset) failAtByte(e.at.storedLength, `section ${i} (${e.storedLength} bytes at ${offset}) runs past the end of the file (${size} bytes; truncated?)`);
     if ((e.flags & ~SECTION_HUFFMAN) !== 0) failAtByte(e.at.flags, `section ${i} has unknown flags 0x${e.flags.toString(16)}`);
     if (e.rawLength > MAX_SECTION_BYTES) failAtByte(e.at.rawLength, `section ${i} decodes to ${e.rawLength} bytes, over the limit of ${MAX_SECTION_BYTES}`);

@@ -11,7 +11,7 @@ import { createRng, type Rng } from '../data/random.js';
 import { assembleLite, decodeLite, encodeLite, packHeader, splitLite, unpackHeader, type HeaderPayload, type SectionPayload } from './container.js';
 import { crc32 } from './crc32.js';
 import { LiteFormatError } from './errors.js';
-import { FILE_SECTIONS_ALIGNED, FORMAT_VERSION, PRE, PREAMBLE_BYTES, SECTION_HUFFMAN, readU32, sectionStart, writeU32 } from './layout.js';
+import { FILE_SECTIONS_ALIGNED, FORMAT_VERSION, PRE, PREAMBLE_BYTES, SECTION_HUFFMAN, readU32, sectionOffsets, writeU32 } from './layout.js';
 import { decodeSectionTable, encodeSectionTable, type ParsedEntry } from './section_table.js';
 import { sampleGraphs } from './samples.js';
 
@@ -60,22 +60,15 @@ function parseTable(b: Uint8Array): { entries: ParsedEntry[]; tableEnd: number; 
 }
 
 /** The offset each entry implies, as the reader lays sections out. */
-function sectionOffsets(b: Uint8Array, entries: readonly ParsedEntry[], headerEnd: number): number[] {
-  const aligned = (readU32(b, PRE.flags) & FILE_SECTIONS_ALIGNED) !== 0;
-  let end = headerEnd;
-  return entries.map((e) => {
-    const at = sectionStart(end, aligned);
-    end = at + e.storedLength;
-    return at;
-  });
-}
+const offsetsOf = (b: Uint8Array, entries: readonly ParsedEntry[], headerEnd: number): number[] =>
+  sectionOffsets(headerEnd, entries.map((e) => e.storedLength), (readU32(b, PRE.flags) & FILE_SECTIONS_ALIGNED) !== 0);
 
 /** Recomputes every checksum whose covered bytes lie inside the file, so mutations reach the checks behind them. */
 export function fixChecksums(b: Uint8Array): void {
   const t = parseTable(b);
   if (!t) return;
   if (t.headerEnd <= b.length) writeU32(b, PRE.headerCrc, crc32(b, t.tableEnd, t.headerEnd));
-  const offsets = sectionOffsets(b, t.entries, t.headerEnd);
+  const offsets = offsetsOf(b, t.entries, t.headerEnd);
   t.entries.forEach((e, i) => {
     if (offsets[i] <= b.length && e.storedLength <= b.length - offsets[i]) writeU32(b, e.at.crc, crc32(b, offsets[i], offsets[i] + e.storedLength));
   });
@@ -109,7 +102,7 @@ function boundaries(b: Uint8Array): number[] {
   const t = parseTable(b);
   if (t) {
     out.push(t.tableEnd, t.headerEnd);
-    const offsets = sectionOffsets(b, t.entries, t.headerEnd);
+    const offsets = offsetsOf(b, t.entries, t.headerEnd);
     t.entries.forEach((e, i) => out.push(e.at.storedLength, e.at.crc, offsets[i], offsets[i] + e.storedLength));
   }
   return out.filter((x) => x >= 0 && x < b.length);

@@ -60,8 +60,15 @@ export interface SectionEntry {
   crc: number;
 }
 
-/** Where a section that may start at `end` starts: `end`, or the next multiple of {@link SECTION_ALIGN} when `aligned`. */
-export const sectionStart = (end: number, aligned: boolean): number => (aligned ? Math.ceil(end / SECTION_ALIGN) * SECTION_ALIGN : end);
+/** Where sections of these stored lengths start when the first may start at `start`: each right after the previous one, or at the next multiple of {@link SECTION_ALIGN} when `aligned`. */
+export function sectionOffsets(start: number, lengths: readonly number[], aligned: boolean): number[] {
+  let end = start;
+  return lengths.map((length) => {
+    const at = aligned ? Math.ceil(end / SECTION_ALIGN) * SECTION_ALIGN : end;
+    end = at + length;
+    return at;
+  });
+}
 
 export function readU32(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;

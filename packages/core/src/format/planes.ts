@@ -11,9 +11,9 @@
 
 /**
  * Arrays with fewer elements than this are one stream, not planes: every extra stream
- * costs a 32-byte section entry and on average 32 bytes of alignment padding, ~64 bytes
- * a plane, more than Huffman can save on a plane this short (a few bits per byte at best,
- * minus its code table).
+ * costs a section entry (and, in an aligned file, on average 32 bytes of padding), more
+ * than Huffman can save on a plane this short (a few bits per byte at best, minus its
+ * code table).
  */
 export const PLANES_MIN_ELEMENTS = 256;
 
@@ -28,17 +28,25 @@ export const streamLayout = (n: number, width: 2 | 4): string =>
 
 /** The `width`-byte little-endian elements of `data` as streams: `width` planes, or one stream when small. */
 export function toStreams(data: Uint16Array | Uint32Array, width: 2 | 4): Uint8Array[] {
-  const n = data.length;
-  if (n >= PLANES_MIN_ELEMENTS) return toBytePlanes(data, width);
-  const out = new Uint8Array(n * width);
-  for (let i = 0; i < n; i++) for (let k = 0; k < width; k++) out[i * width + k] = data[i] >>> (8 * k);
-  return [out];
+  return data.length >= PLANES_MIN_ELEMENTS ? toBytePlanes(data, width) : [toLittleEndian(data, width)];
 }
 
 /** Joins streams made by {@link toStreams} (of checked lengths) into `n` elements of `width` bytes (a copy). */
 export function fromStreams(streams: readonly Uint8Array[], width: 2 | 4): Uint16Array | Uint32Array {
   if (streams.length === width) return width === 2 ? fromBytePlanes16(streams) : fromBytePlanes32(streams);
-  const s = streams[0];
+  return fromLittleEndian(streams[0], width);
+}
+
+/** The `width`-byte little-endian bytes of `data`, element after element. */
+export function toLittleEndian(data: Uint16Array | Uint32Array, width: 2 | 4): Uint8Array {
+  const n = data.length;
+  const out = new Uint8Array(n * width);
+  for (let i = 0; i < n; i++) for (let k = 0; k < width; k++) out[i * width + k] = data[i] >>> (8 * k);
+  return out;
+}
+
+/** The elements of `width`-byte little-endian bytes (a whole number of them; a copy). */
+export function fromLittleEndian(s: Uint8Array, width: 2 | 4): Uint16Array | Uint32Array {
   const n = s.length / width;
   const out = width === 2 ? new Uint16Array(n) : new Uint32Array(n);
   for (let i = 0; i < n; i++) {

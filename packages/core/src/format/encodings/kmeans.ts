@@ -21,6 +21,7 @@ import { checkStreamLengths, checkTensorShape, elementCount, type EncodingCodec,
 import { failAt } from '../errors.js';
 import { describe, expectInt, expectObject, expectOneOf } from '../json_check.js';
 import { f16ToF32, f32ToF16 } from '../half.js';
+import { fromLittleEndian, toLittleEndian } from '../planes.js';
 
 /** Options of the `kmeans` encoding. */
 export interface KMeansOptions {
@@ -206,24 +207,11 @@ function isHalf(codebook: Float32Array): boolean {
 }
 
 function readCodebook(stream: Uint8Array, half: boolean): Float32Array {
-  if (half) return f16ToF32(Uint16Array.from({ length: stream.length / 2 }, (_, j) => stream[2 * j] | (stream[2 * j + 1] << 8)));
-  const view = new DataView(stream.buffer, stream.byteOffset, stream.byteLength);
-  const out = new Float32Array(stream.length / 4);
-  for (let j = 0; j < out.length; j++) out[j] = view.getFloat32(4 * j, true);
-  return out;
+  return half ? f16ToF32(fromLittleEndian(stream, 2) as Uint16Array) : new Float32Array(fromLittleEndian(stream, 4).buffer);
 }
 
 function writeCodebook(codebook: Float32Array, half: boolean): Uint8Array {
-  if (half) {
-    const bits = f32ToF16(codebook).bits;
-    const out = new Uint8Array(2 * bits.length);
-    for (let j = 0; j < bits.length; j++) (out[2 * j] = bits[j]), (out[2 * j + 1] = bits[j] >>> 8);
-    return out;
-  }
-  const out = new Uint8Array(codebook.length * 4);
-  const view = new DataView(out.buffer);
-  for (let j = 0; j < codebook.length; j++) view.setFloat32(4 * j, codebook[j], true);
-  return out;
+  return half ? toLittleEndian(f32ToF16(codebook).bits, 2) : toLittleEndian(new Uint32Array(Float32Array.from(codebook).buffer), 4);
 }
 
 /** The `kmeans` encoding: `bits` bits per value plus a float32 codebook. */
