@@ -10,7 +10,6 @@ import { type CommandSpec, UsageError, parseArgs } from '../args.js';
 import { setupBackend } from '../backend.js';
 import { dataFlag, limitFlag, limitSamples, loadData } from '../data.js';
 import { formatBytes } from '../format.js';
-import { pathBytes } from '../path_bytes.js';
 import { type Io, printJson } from '../io.js';
 import { loadTeacher, teacherFlags } from '../teacher.js';
 import { trainingProgress } from '../progress.js';
@@ -133,8 +132,8 @@ export async function runCompress(argv: string[], io: Io): Promise<number> {
   const split = await loadData(flags.data, 'compress');
   const train = limitSamples(split.train, flags.limit, flags.seed);
   const test = limitSamples(split.test, flags.limit, 1);
-  const inputBytes = await pathBytes(input);
   const opened = await openLayersModel(input);
+  const { inputBytes } = opened;
   const teacher = flags.teacher === undefined ? undefined : await loadTeacher(flags.teacher);
   const ctx: StepContext = { data: train, validation: test, evaluate: accuracyOn(test), progress: trainingProgress(io), seed: flags.seed, teacher };
   const show = (r: StepRecord) => {

@@ -4,11 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  LiteModel, encodeLite, fromLayersModel, liteAccuracy, makeBatch, percentile, saveModel, sparsifyGraph, summarizeGraph,
+  LiteModel, encodeLite, fromLayersModel, liteAccuracy, makeBatch, percentile, readTfjsModel, saveModel, sparsifyGraph, summarizeGraph,
   type Dataset, type LiteGraph, type ProgressSink,
 } from '@lite/core';
 import type { Io } from '../io.js';
-import { pathBytes } from '../path_bytes.js';
 import type { Model } from '../report.js';
 
 /** The demo's groups of rows, in table order. */
@@ -154,7 +153,7 @@ export async function recordBaseline(ctx: DemoContext, arch: string, model: Mode
   const dir = await mkdtemp(join(tmpdir(), 'lite-demo-baseline-'));
   try {
     await saveModel(model, dir);
-    ctx.baseline.set(arch, await pathBytes(dir));
+    ctx.baseline.set(arch, (await readTfjsModel(dir)).fileBytes);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
